@@ -1,0 +1,25 @@
+"""pdf2md: convert PDFs to clean, faithful Markdown.
+
+Example:
+    >>> import pdf2md
+    >>> result = pdf2md.convert("paper.pdf")  # doctest: +SKIP
+    >>> print(result.markdown)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "convert"]
+
+if TYPE_CHECKING:
+    from pdf2md.model import Result
+
+
+def convert(path: Any, **kwargs: Any) -> Result:
+    """Convert one PDF; see :func:`pdf2md.pipeline.convert` for the arguments."""
+    from pdf2md.pipeline import convert as _convert
+
+    return _convert(path, **kwargs)

@@ -1,0 +1,362 @@
+"""Open a PDF once and serve each page's text layer, drawings, images and renderings.
+
+Everything here is in PDF points, top-left origin, with the page's rotation applied (what a
+reader sees). Text comes from PyMuPDF's ``dict`` extraction with ligatures expanded; the
+per-character view (``chars_in``) is computed only when a backend asks for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pymupdf
+
+from pdf2md.errors import DocumentLoadError
+from pdf2md.model import BBox
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+log = logging.getLogger(__name__)
+
+# Ligatures expanded (no TEXT_PRESERVE_LIGATURES); images and vector paths not inlined.
+_TEXT_FLAGS = (
+    pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
+)
+
+_BOLD = 16
+_ITALIC = 2
+_MONO = 8
+_SUPERSCRIPT = 1
+
+
+@dataclass(frozen=True)
+class TextSpan:
+    """A run of text in one font. ``origin_y`` is the baseline, in points."""
+
+    text: str
+    bbox: BBox
+    font: str
+    size: float
+    flags: int
+    color: int
+    origin_y: float
+    alpha: int = 255
+
+    @property
+    def is_bold(self) -> bool:
+        """Bold by flag or by font name."""
+        name = self.font.lower()
+        return bool(self.flags & _BOLD) or "bold" in name or "black" in name or "heavy" in name
+
+    @property
+    def is_italic(self) -> bool:
+        """Italic by flag or font name."""
+        name = self.font.lower()
+        return bool(self.flags & _ITALIC) or "italic" in name or "oblique" in name
+
+    @property
+    def is_mono(self) -> bool:
+        """Monospaced by flag or font name."""
+        name = self.font.lower()
+        return bool(self.flags & _MONO) or any(
+            m in name for m in ("mono", "courier", "consol", "cmtt", "typewriter", "menlo")
+        )
+
+    @property
+    def is_superscript(self) -> bool:
+        """PyMuPDF's superscript flag (raised, smaller text)."""
+        return bool(self.flags & _SUPERSCRIPT)
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text: spans left to right. ``block_index`` is PyMuPDF's text block."""
+
+    bbox: BBox
+    spans: tuple[TextSpan, ...]
+    block_index: int
+    direction: tuple[float, float] = (1.0, 0.0)
+
+    @property
+    def text(self) -> str:
+        """The line's plain text."""
+        return "".join(s.text for s in self.spans)
+
+    @property
+    def size(self) -> float:
+        """The dominant font size (by character count)."""
+        best: dict[float, int] = {}
+        for s in self.spans:
+            key = round(s.size, 1)
+            best[key] = best.get(key, 0) + len(s.text.strip())
+        return max(best, key=lambda k: best[k]) if best else 0.0
+
+    @property
+    def is_horizontal(self) -> bool:
+        """True for left-to-right horizontal lines."""
+        return abs(self.direction[1]) < 0.1 and self.direction[0] > 0
+
+
+@dataclass(frozen=True)
+class TextChar:
+    """One glyph: its character, box, baseline origin, font and size."""
+
+    char: str
+    bbox: BBox
+    origin: tuple[float, float]
+    font: str
+    size: float
+    flags: int
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link annotation: its area and its target (a URI, or ``#page=N`` inside the PDF)."""
+
+    bbox: BBox
+    uri: str
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A vector path's bounding box, and whether it is a thin horizontal or vertical rule."""
+
+    bbox: BBox
+    is_rule: bool
+    is_filled: bool
+
+
+@dataclass
+class PageView:
+    """Read access to one page. Cheap to create; each view is computed once, when first used."""
+
+    page: pymupdf.Page
+    page_index: int
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def width_pt(self) -> float:
+        """Page width after rotation, in points."""
+        return float(self.page.rect.width)
+
+    @property
+    def height_pt(self) -> float:
+        """Page height after rotation, in points."""
+        return float(self.page.rect.height)
+
+    @property
+    def bbox(self) -> BBox:
+        """The whole page as a box."""
+        return BBox(0.0, 0.0, self.width_pt, self.height_pt)
+
+    @cached_property
+    def text_dict(self) -> dict[str, Any]:
+        """PyMuPDF's raw ``dict`` extraction (for backends that need it verbatim)."""
+        result: dict[str, Any] = self.page.get_text("dict", flags=_TEXT_FLAGS, sort=False)
+        return result
+
+    @cached_property
+    def lines(self) -> tuple[TextLine, ...]:
+        """Every non-empty text line on the page, in content-stream order."""
+        out: list[TextLine] = []
+        for b_index, block in enumerate(self.text_dict.get("blocks", ())):
+            for line in block.get("lines", ()):
+                spans = tuple(_span(s) for s in line.get("spans", ()) if s.get("text"))
+                if not spans or not "".join(s.text for s in spans).strip():
+                    continue
+                out.append(
+                    TextLine(
+                        bbox=BBox(*line["bbox"]),
+                        spans=spans,
+                        block_index=b_index,
+                        direction=tuple(line.get("dir", (1.0, 0.0))),  # type: ignore[arg-type]
+                    )
+                )
+        return tuple(out)
+
+    def lines_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[TextLine]:
+        """Lines whose area lies at least ``min_overlap`` inside ``bbox``, in stream order."""
+        return [ln for ln in self.lines if ln.bbox.overlap_ratio(bbox) >= min_overlap or (
+            ln.bbox.area == 0 and bbox.contains_point(*ln.bbox.center))]
+
+    def chars_in(self, bbox: BBox) -> list[TextChar]:
+        """Every glyph whose centre lies in ``bbox`` (computed on demand, per call)."""
+        raw = self.page.get_text("rawdict", flags=_TEXT_FLAGS, clip=pymupdf.Rect(*bbox))
+        chars: list[TextChar] = []
+        for block in raw.get("blocks", ()):
+            for line in block.get("lines", ()):
+                for span in line.get("spans", ()):
+                    for ch in span.get("chars", ()):
+                        box = BBox(*ch["bbox"])
+                        if not bbox.contains_point(*box.center):
+                            continue
+                        chars.append(
+                            TextChar(
+                                char=ch["c"],
+                                bbox=box,
+                                origin=(float(ch["origin"][0]), float(ch["origin"][1])),
+                                font=span.get("font", ""),
+                                size=float(span.get("size", 0.0)),
+                                flags=int(span.get("flags", 0)),
+                            )
+                        )
+        return chars
+
+    @cached_property
+    def drawings(self) -> tuple[Drawing, ...]:
+        """Bounding boxes of vector paths (rules, boxes, fills)."""
+        out: list[Drawing] = []
+        for path in self.page.get_drawings():
+            rect = path.get("rect")
+            if rect is None:
+                continue
+            box = BBox(float(rect.x0), float(rect.y0), float(rect.x1), float(rect.y1))
+            thin = min(box.width, box.height) <= 2.0 and max(box.width, box.height) > 3.0
+            out.append(Drawing(box, is_rule=thin, is_filled=path.get("fill") is not None))
+        return tuple(out)
+
+    @cached_property
+    def image_boxes(self) -> tuple[BBox, ...]:
+        """Where raster images are placed on the page."""
+        boxes: list[BBox] = []
+        for info in self.page.get_image_info():
+            x0, y0, x1, y1 = info["bbox"]
+            box = BBox(x0, y0, x1, y1).clip(self.bbox)
+            if box.area > 0:
+                boxes.append(box)
+        return tuple(boxes)
+
+    @cached_property
+    def links(self) -> tuple[Link, ...]:
+        """Link annotations with a URI or an internal page target."""
+        out: list[Link] = []
+        for link in self.page.get_links():
+            uri = link.get("uri")
+            if not uri and link.get("kind") == pymupdf.LINK_GOTO and link.get("page", -1) >= 0:
+                uri = f"#page={int(link['page']) + 1}"
+            if uri:
+                r = link["from"]
+                out.append(Link(BBox(r.x0, r.y0, r.x1, r.y1), str(uri)))
+        return tuple(out)
+
+    def render(self, bbox: BBox | None = None, *, dpi: int = 150) -> Image.Image:
+        """Render the page, or the part inside ``bbox``, to an RGB PIL image at ``dpi``."""
+        from PIL import Image
+
+        clip = pymupdf.Rect(*bbox) if bbox is not None else None
+        pix = self.page.get_pixmap(dpi=dpi, clip=clip, alpha=False)
+        return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+
+    def render_png(self, bbox: BBox | None = None, *, dpi: int = 150) -> bytes:
+        """Render like :meth:`render` and return PNG bytes."""
+        clip = pymupdf.Rect(*bbox) if bbox is not None else None
+        pix = self.page.get_pixmap(dpi=dpi, clip=clip, alpha=False)
+        data: bytes = pix.tobytes("png")
+        return data
+
+
+def _span(raw: dict[str, Any]) -> TextSpan:
+    origin = raw.get("origin", (0.0, raw["bbox"][3]))
+    return TextSpan(
+        text=raw["text"],
+        bbox=BBox(*raw["bbox"]),
+        font=str(raw.get("font", "")),
+        size=float(raw.get("size", 0.0)),
+        flags=int(raw.get("flags", 0)),
+        color=int(raw.get("color", 0)),
+        origin_y=float(origin[1]),
+        alpha=int(raw.get("alpha", 255)),
+    )
+
+
+@dataclass
+class SourceDocument:
+    """An open PDF. Use as a context manager, or call :meth:`close`."""
+
+    path: Path
+    doc: pymupdf.Document
+    sha256: str
+
+    @property
+    def page_count(self) -> int:
+        """Number of pages."""
+        return int(self.doc.page_count)
+
+    @cached_property
+    def outline(self) -> list[tuple[int, str, int]]:
+        """The PDF's outline (bookmarks) as ``(level, title, page_number)``; may be empty."""
+        try:
+            return [(int(lv), str(t), int(p)) for lv, t, p, *_ in self.doc.get_toc(simple=True)]
+        except (RuntimeError, ValueError):
+            return []
+
+    @property
+    def title(self) -> str | None:
+        """The metadata title, where one is set."""
+        meta = self.doc.metadata or {}
+        title = (meta.get("title") or "").strip()
+        return title or None
+
+    def page(self, page_index: int) -> PageView:
+        """A view of one page (0-based)."""
+        return PageView(self.doc[page_index], page_index)
+
+    def pages(self, indices: list[int] | None = None) -> Iterator[PageView]:
+        """Views of the given pages (all by default), in order."""
+        for i in indices if indices is not None else range(self.page_count):
+            yield self.page(i)
+
+    def close(self) -> None:
+        """Release the file."""
+        self.doc.close()
+
+    def __enter__(self) -> SourceDocument:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _sniff_pdf(data: bytes, path: Path) -> None:
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        raise DocumentLoadError(f"{path}: not a PDF (no %PDF header)")
+
+
+def open_pdf(path: str | Path, *, password: str | None = None) -> SourceDocument:
+    """Open a PDF for reading.
+
+    Raises:
+        DocumentLoadError: missing file, not a PDF, corrupt, encrypted without the right
+            password, or no pages. The message is one line.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise DocumentLoadError(f"{p}: no such file")
+    if p.is_dir():
+        raise DocumentLoadError(f"{p}: is a folder, not a PDF")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise DocumentLoadError(f"{p}: cannot read ({exc.strerror})") from exc
+    _sniff_pdf(data, p)
+    try:
+        doc = pymupdf.open(stream=io.BytesIO(data), filetype="pdf")
+    except (RuntimeError, ValueError) as exc:
+        raise DocumentLoadError(f"{p}: corrupt or unreadable PDF ({exc})") from exc
+    if doc.needs_pass and not doc.authenticate(password or ""):
+        doc.close()
+        hint = "wrong password" if password else "encrypted; give --password"
+        raise DocumentLoadError(f"{p}: {hint}")
+    if doc.page_count == 0:
+        doc.close()
+        raise DocumentLoadError(f"{p}: the PDF has no pages")
+    return SourceDocument(p, doc, hashlib.sha256(data).hexdigest())
