@@ -161,11 +161,10 @@ def styled_paragraph(
         row_pieces[0] = (first, row_pieces[0][1], row_pieces[0][2])
         if pieces:
             last_text = pieces[-1][0].rstrip()
-            if _is_split_word(last_text, first):
-                pieces[-1] = (last_text[:-1], pieces[-1][1], pieces[-1][2])
-            else:
-                pieces[-1] = (last_text, pieces[-1][1], pieces[-1][2])
-                pieces.append((" ", "", None))
+            kept, sep = join_point(last_text, first)
+            pieces[-1] = (kept, pieces[-1][1], pieces[-1][2])
+            if sep:
+                pieces.append((sep, "", None))
         pieces.extend(row_pieces)
     return re.sub(r"[ \t]{2,}", " ", _merge_pieces(pieces)).strip()
 
@@ -216,11 +215,22 @@ def join_rows(rows: Sequence[str]) -> str:
         if not text:
             text = row
             continue
-        if _is_split_word(text, row):
-            text = text[:-1] + row
-        else:
-            text = f"{text} {row}"
+        kept, sep = join_point(text, row)
+        text = f"{kept}{sep}{row}"
     return re.sub(r"[ \t]{2,}", " ", text)
+
+
+def join_point(before: str, after: str) -> tuple[str, str]:
+    """How a line ending joins the next line: the kept end of ``before`` and the separator.
+
+    A word split at the line end loses its hyphen; a compound (``well-``/``known``,
+    ``2020-``/``2021``) keeps it; neither gets a space. Everything else joins with a space.
+    """
+    if _is_split_word(before, after):
+        return before[:-1], ""
+    if before.endswith(_HYPHENS) and len(before) >= 2 and before[-2].isalnum() and after[:1].isalnum():
+        return before, ""
+    return before, " "
 
 
 def _is_split_word(before: str, after: str) -> bool:
