@@ -16,6 +16,7 @@ from pdf2md.layout.heuristic import BULLET_RE
 from pdf2md.model import Content, RegionKind
 from pdf2md.recognise.textfmt import (
     join_rows,
+    merge_drop_caps,
     normalise_text,
     paragraph_breaks,
     styled_paragraph,
@@ -76,14 +77,16 @@ class PdfTextRecogniser:
         )
 
     def _paragraphs(self, crop: RegionCrop, lines: list[TextLine]) -> str:
-        rows = visual_rows(lines)
+        rows = visual_rows(merge_drop_caps(lines))
         styles = crop.region.kind not in (RegionKind.EQUATION,)
         breaks = [0, *paragraph_breaks(rows, crop.bbox), len(rows)]
         paragraphs = [
             styled_paragraph(rows[a:b], crop.page.links, styles=styles, chars=crop.page.chars_in)
             for a, b in zip(breaks, breaks[1:])
         ]
-        return "\n\n".join(escape_paragraph_start(p) for p in paragraphs if p.strip())
+        # rows of dots or rules drawn with characters are decoration, not text
+        kept = [p for p in paragraphs if any(ch.isalnum() for ch in p)]
+        return "\n\n".join(escape_paragraph_start(p) for p in kept)
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
         rows = visual_rows(lines)
