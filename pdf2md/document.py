@@ -88,7 +88,16 @@ def _is_furniture(
 
 
 def _outline_levels(outline: Sequence[tuple[int, str, int]]) -> dict[str, int]:
-    return {_norm_key(title): level for level, title, _page in outline if title.strip()}
+    """Heading text -> Markdown level. An outline whose only top entry is its first (the
+    document's title) maps level 1 to ``#``; otherwise top entries are sections (``##``)."""
+    if not outline:
+        return {}
+    top = min(level for level, _t, _p in outline)
+    tops = [i for i, (level, _t, _p) in enumerate(outline) if level == top]
+    offset = 1 - top if tops == [0] and len(outline) > 1 else 2 - top
+    return {
+        _norm_key(title): level + offset for level, title, _page in outline if title.strip()
+    }
 
 
 def _numbering_depth(text: str) -> int | None:
@@ -144,7 +153,7 @@ def _decide_levels(
             continue
         level: int | None = None
         if key in from_outline:
-            level = from_outline[key] + 1
+            level = from_outline[key]
         elif source in ("auto", "numbering"):
             depth = _numbering_depth(text)
             level = depth + 1 if depth is not None else None
@@ -170,7 +179,7 @@ def _promoted_title(headings: list[Block]) -> str | None:
         return None
     size = top.content.font_size_pt or 0
     others = [b.content.font_size_pt or 0 for b in headings if b is not top]
-    if others and size < 1.2 * max(others):
+    if others and size < 1.15 * max(others):
         return None
     return top.region.id
 
@@ -178,7 +187,12 @@ def _promoted_title(headings: list[Block]) -> str | None:
 def _levels_by_size(blocks: list[Block], votes: dict[float, Counter[int]]) -> dict[str, int]:
     """Levels from font size: sizes seen on numbered headings vote; others rank by size."""
     sizes = sorted({round(b.content.font_size_pt or 0) for b in blocks}, reverse=True)
-    rank = {s: min(2 + i, 4) for i, s in enumerate(sizes)}
+    rank: dict[float, int] = {}
+    cluster_top, level = None, 1
+    for s in sizes:
+        if cluster_top is None or s < 0.9 * cluster_top:
+            cluster_top, level = s, min(level + 1, 4)
+        rank[s] = level
     out: dict[str, int] = {}
     for b in blocks:
         size = round(b.content.font_size_pt or 0)

@@ -44,9 +44,14 @@ def test_heading_levels_from_numbering_and_outline() -> None:
                  _block("b", RegionKind.SECTION_HEADER, "1.2 Detail", box, size=11),
                  _block("c", RegionKind.SECTION_HEADER, "Acknowledgements", box, size=12),
                  _block("d", RegionKind.SECTION_HEADER, "Outlined Part", box, size=9))
-    out = assign_heading_levels([page], [(3, "Outlined Part", 1)], "auto")
+    outline = [(1, "Intro", 1), (2, "Outlined Part", 1), (1, "Other", 2)]
+    out = assign_heading_levels([page], outline, "auto")
     levels = {b.region.id: b.region.level for b in out[0].blocks}
-    assert levels == {"t": 1, "a": 2, "b": 3, "c": 2, "d": 4}
+    assert levels == {"t": 1, "a": 2, "b": 3, "c": 2, "d": 3}
+    # an outline whose single top entry is the title maps level 1 to "#"
+    titled = [(1, "A Paper", 1), (2, "Outlined Part", 1)]
+    out = assign_heading_levels([page], titled, "auto")
+    assert {b.region.id: b.region.level for b in out[0].blocks}["d"] == 2
 
 
 def test_paragraph_continued_across_pages_with_hyphen() -> None:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pdf2md.backend import BackendContext, RegionCrop
 from pdf2md.layout.heuristic import BULLET_RE
-from pdf2md.model import Content, RegionKind
+from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.recognise.textfmt import (
     join_rows,
     merge_drop_caps,
@@ -58,10 +59,10 @@ class PdfTextRecogniser:
         kind = crop.region.kind
         if kind.is_heading:
             text = _heading_text(lines)
+        elif kind == RegionKind.CODE or (kind in _CODE_CANDIDATES and _looks_like_code(lines)):
+            text = _code_text(lines)
         elif kind == RegionKind.LIST_ITEM:
             text = self._list_text(crop, lines)
-        elif kind == RegionKind.CODE:
-            text = _code_text(lines)
         else:
             text = self._paragraphs(crop, lines)
         if not text.strip():
@@ -128,7 +129,42 @@ def _heading_text(lines: list[TextLine]) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip()
 
 
+_CODE_CANDIDATES = (RegionKind.TEXT, RegionKind.LIST_ITEM)
+
+
+def _is_line_number(span_text: str) -> bool:
+    return span_text.strip().isdigit()
+
+
+def _looks_like_code(lines: list[TextLine]) -> bool:
+    """Mostly monospaced text (line numbers aside) that is not a single inline snippet."""
+    mono = other = 0
+    for line in lines:
+        for span in line.spans:
+            n = len(span.text.strip())
+            if span.is_mono:
+                mono += n
+            elif not _is_line_number(span.text):
+                other += n
+    return mono >= 8 and mono >= 0.9 * (mono + other)
+
+
+def _drop_line_numbers(lines: list[TextLine]) -> list[TextLine]:
+    """Remove listing line numbers: a leading non-monospaced number span, or a line of its own."""
+    code_x0 = min((ln.bbox.x0 for ln in lines if ln.spans[0].is_mono), default=0.0)
+    out = []
+    for line in lines:
+        if len(line.spans) == 1 and _is_line_number(line.text) and line.bbox.x1 <= code_x0 + 1:
+            continue
+        first = line.spans[0]
+        if len(line.spans) > 1 and not first.is_mono and _is_line_number(first.text):
+            line = replace(line, spans=line.spans[1:], bbox=BBox.enclosing([s.bbox for s in line.spans[1:]]))
+        out.append(line)
+    return out
+
+
 def _code_text(lines: list[TextLine]) -> str:
+    lines = _drop_line_numbers(lines)
     rows = visual_rows(lines)
     left = min(ln.bbox.x0 for ln in lines)
     widths = [s.bbox.width / max(1, len(s.text)) for ln in lines for s in ln.spans if s.text]

@@ -18,6 +18,8 @@ from pdf2md.source import Link, TextChar, TextLine, TextSpan
 _TRANSLATE = str.maketrans(
     {
         "\u00ad": "",
+        "\u2010": "-",
+        "\u2011": "-",
         "\u00a0": " ",
         "\u2002": " ",
         "\u2003": " ",
