@@ -56,7 +56,9 @@ print(json.dumps(samples))
 def _run(which: str, paths: list[str]) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", _WORKER, which, json.dumps(paths)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -79,15 +81,23 @@ def main() -> None:
         r = _run(which, paths)
         pages, wall = int(r["pages"]), float(r["wall_s"])  # type: ignore[arg-type]
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())  # type: ignore[union-attr]
-        print(f"| {which} | {pages} | {wall:.1f} | {pages / wall:.2f} | "
-              f"{float(r['peak_rss_mb']):.0f} | {stages} |")  # type: ignore[arg-type]
+        print(
+            f"| {which} | {pages} | {wall:.1f} | {pages / wall:.2f} | "
+            f"{float(r['peak_rss_mb']):.0f} | {stages} |"
+        )  # type: ignore[arg-type]
     if args.memory:
         for profile in ("default",):
-            out = subprocess.run([sys.executable, "-c", _MEMORY, str(args.memory), profile],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", _MEMORY, str(args.memory), profile],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             samples = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"peak RSS (MB) after N pages of {args.memory.name}, {profile}: "
-                  + ", ".join(f"{n}: {m:.0f}" for n, m in samples))
+            print(
+                f"peak RSS (MB) after N pages of {args.memory.name}, {profile}: "
+                + ", ".join(f"{n}: {m:.0f}" for n, m in samples)
+            )
 
 
 if __name__ == "__main__":

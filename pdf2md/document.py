@@ -72,9 +72,7 @@ def remove_furniture(pages: list[Page]) -> list[Page]:
     return out
 
 
-def _is_furniture(
-    block: Block, page: Page, repeats: Counter[str], threshold: int | None
-) -> bool:
+def _is_furniture(block: Block, page: Page, repeats: Counter[str], threshold: int | None) -> bool:
     if block.region.kind.is_furniture:
         return True
     if block.region.kind not in (*_TEXT_KINDS, RegionKind.SECTION_HEADER, RegionKind.TITLE):
@@ -95,9 +93,7 @@ def _outline_levels(outline: Sequence[tuple[int, str, int]]) -> dict[str, int]:
     top = min(level for level, _t, _p in outline)
     tops = [i for i, (level, _t, _p) in enumerate(outline) if level == top]
     offset = 1 - top if tops == [0] and len(outline) > 1 else 2 - top
-    return {
-        _norm_key(title): level + offset for level, title, _page in outline if title.strip()
-    }
+    return {_norm_key(title): level + offset for level, title, _page in outline if title.strip()}
 
 
 def _numbering_depth(text: str) -> int | None:
@@ -121,7 +117,9 @@ def assign_heading_levels(
     out: list[Page] = []
     for page in pages:
         blocks = tuple(
-            b.model_copy(update={"region": b.region.model_copy(update={"level": levels[b.region.id]})})
+            b.model_copy(
+                update={"region": b.region.model_copy(update={"level": levels[b.region.id]})}
+            )
             if b.region.id in levels
             else b
             for b in page.blocks
@@ -211,21 +209,28 @@ def join_continued_paragraphs(pages: list[Page]) -> list[Page]:
     for pi, page in enumerate(pages):
         for bi, block in enumerate(page.blocks):
             if block.region.kind != RegionKind.TEXT:
-                if block.region.kind not in (RegionKind.FIGURE, RegionKind.CAPTION, RegionKind.TABLE):
+                if block.region.kind not in (
+                    RegionKind.FIGURE,
+                    RegionKind.CAPTION,
+                    RegionKind.TABLE,
+                ):
                     previous = None
                 continue
             if previous is not None and _continues(previous, block, previous_loc, (pi, bi)):
                 joined = _join_kind(previous.content.text)
                 if joined == "direct":
                     base = rewritten.get(previous.region.id, previous)
-                    rewritten[previous.region.id] = _with_text(base, base.content.text.rstrip()[:-1])
+                    rewritten[previous.region.id] = _with_text(
+                        base, base.content.text.rstrip()[:-1]
+                    )
                 rewritten[block.region.id] = block.model_copy(update={"joins": joined})
             previous, previous_loc = block, (pi, bi)
     return [_apply(page, rewritten) for page in pages]
 
 
-def _continues(prev: Block, block: Block, prev_loc: tuple[int, int] | None,
-               loc: tuple[int, int]) -> bool:
+def _continues(
+    prev: Block, block: Block, prev_loc: tuple[int, int] | None, loc: tuple[int, int]
+) -> bool:
     text_prev = prev.content.text.rstrip()
     text_next = block.content.text.lstrip()
     if not text_prev or not text_next or "\n\n" in text_next[:1]:

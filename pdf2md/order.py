@@ -149,8 +149,10 @@ def _order_single_column(group: list[Region], depth: int) -> list[Region]:
     """A group with no gutter: bands top to bottom; inside a band, left to right."""
     sub_bands = _bands(group)
     if len(sub_bands) == 1:
-        return sorted(group, key=lambda r: (r.bbox.x0, r.bbox.y0)) if _side_by_side(group) else (
-            sorted(group, key=_yx)
+        return (
+            sorted(group, key=lambda r: (r.bbox.x0, r.bbox.y0))
+            if _side_by_side(group)
+            else (sorted(group, key=_yx))
         )
     out: list[Region] = []
     for band in sub_bands:

@@ -290,7 +290,9 @@ def _detect(name: str, views: list[PageView], run: _Run) -> list[list[Region]]:
         log.warning("layout %s failed: %s", name, exc)
         run.record(
             ErrorItem(
-                stage="layout", backend=name, page_index=views[0].page_index,
+                stage="layout",
+                backend=name,
+                page_index=views[0].page_index,
                 message=f"{type(exc).__name__}: {exc}",
             )
         )

@@ -7,7 +7,7 @@ or table-like alignments go to the model.
 
 from __future__ import annotations
 
-from pdf2md.layout.heuristic import MATH_FONT_RE
+from pdf2md.patterns import MATH_FONT_RE
 from pdf2md.source import PageView
 
 _MIN_PICTURE_RATIO = 0.01

@@ -8,7 +8,6 @@ Figures come from placed images and drawings; tables from :mod:`pdf2md.layout.ta
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -16,16 +15,8 @@ from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, parse_options
 from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE
 from pdf2md.source import PageView, TextLine
-
-BULLET_RE = re.compile(
-    r"^\s*(?:[•●○◦▪▫■□‣⁃∙·\-–—*\u2022\uf0b7\uf0a7]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\))\s+"
-)
-CAPTION_RE = re.compile(
-    r"^\s*(?:Figure|Fig\.|Table|Tab\.|Algorithm|Listing|Chart|Exhibit|Plate)\s*[A-Z]?[\dIVX]+[.:]?",
-    re.IGNORECASE,
-)
-MATH_FONT_RE = re.compile(r"cmmi|cmsy|cmex|msbm|msam|math|stix|eufm|rsfs|esint|symbol", re.I)
 
 
 class HeuristicLayoutOptions(BaseModel):
@@ -177,8 +168,12 @@ class HeuristicLayout:
             return RegionKind.TEXT
         bold = all(s.is_bold for ln in group for s in ln.spans if s.text.strip())
         numbered = text[:1].isdigit()
-        if (group_size >= 1.5 * size and page.page_index == 0 and not numbered
-                and group[0].bbox.y0 < 0.4 * page.height_pt):
+        if (
+            group_size >= 1.5 * size
+            and page.page_index == 0
+            and not numbered
+            and group[0].bbox.y0 < 0.4 * page.height_pt
+        ):
             return RegionKind.TITLE
         if group_size >= 1.15 * size:
             return RegionKind.SECTION_HEADER

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pdf2md.backend import BackendContext, RegionCrop
-from pdf2md.layout.heuristic import BULLET_RE
 from pdf2md.model import BBox, Content, RegionKind
+from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.textfmt import (
     join_rows,
     merge_drop_caps,
@@ -91,6 +91,7 @@ class PdfTextRecogniser:
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
         rows = visual_rows(lines)
+        links = crop.page.links
         plain = [normalise_text(" ".join(ln.text for ln in r)) for r in rows]
         items: list[list[list[TextLine]]] = []
         markers: list[str] = []
@@ -100,7 +101,7 @@ class PdfTextRecogniser:
                 markers.append(_list_marker(raw))
             items[-1].append(row)
         return "\n".join(
-            f"{m} {_strip_marker(styled_paragraph(item, crop.page.links, chars=crop.page.chars_in))}"
+            f"{m} {_strip_marker(styled_paragraph(item, links, chars=crop.page.chars_in))}"
             for m, item in zip(markers, items)
         )
 
@@ -158,7 +159,9 @@ def _drop_line_numbers(lines: list[TextLine]) -> list[TextLine]:
             continue
         first = line.spans[0]
         if len(line.spans) > 1 and not first.is_mono and _is_line_number(first.text):
-            line = replace(line, spans=line.spans[1:], bbox=BBox.enclosing([s.bbox for s in line.spans[1:]]))
+            line = replace(
+                line, spans=line.spans[1:], bbox=BBox.enclosing([s.bbox for s in line.spans[1:]])
+            )
         out.append(line)
     return out
 
@@ -171,7 +174,7 @@ def _code_text(lines: list[TextLine]) -> str:
     char_w = sorted(widths)[len(widths) // 2] if widths else 5.0
     out = []
     for row in rows:
-        indent = int(round((row[0].bbox.x0 - left) / max(char_w, 1.0)))
+        indent = round((row[0].bbox.x0 - left) / max(char_w, 1.0))
         out.append(" " * indent + normalise_text(" ".join(ln.text.rstrip() for ln in row)))
     body = "\n".join(out).replace("```", "'''")
     return f"```\n{body}\n```"
