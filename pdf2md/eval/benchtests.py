@@ -72,7 +72,7 @@ class Verdict:
 _FIELD_NAMES = frozenset(f.name for f in fields(BenchTest))
 
 
-def test_from_record(record: dict[str, Any]) -> BenchTest | None:
+def parse_test_record(record: dict[str, Any]) -> BenchTest | None:
     """Build a BenchTest from one JSON object; None (with a log line) for unsupported types.
 
     Raises:
@@ -112,7 +112,7 @@ def load_tests(path: Path) -> list[BenchTest]:
             if not line.strip():
                 continue
             try:
-                test = test_from_record(json.loads(line))
+                test = parse_test_record(json.loads(line))
             except (json.JSONDecodeError, ValueError, TypeError) as err:
                 log.warning("%s:%d: bad test line: %s", path, number, err)
                 continue

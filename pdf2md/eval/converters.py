@@ -6,11 +6,13 @@ worker subprocess (:mod:`pdf2md.eval.worker`), never in the eval process itself,
 the converters happen there. ``page_index=None`` converts the whole document.
 
 Spec strings: ``pdf2md``, ``pdf2md:fast`` (a profile), ``pymupdf4llm``, ``markitdown``,
-``docling``, ``marker``, ``mineru``.
+``docling``, ``marker``, ``mineru``, or the dotted path of any class built as ``Cls(option)``
+that follows :class:`Converter` (``mypkg.adapters.MyConverter:option``).
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import shutil
 import subprocess
@@ -192,6 +194,22 @@ def make_converter(spec: str) -> Converter:
     """
     name, _, option = spec.partition(":")
     factory = _FACTORIES.get(name.strip())
+    if factory is None and "." in name:
+        factory = _plugin_factory(name.strip())
     if factory is None:
-        raise ConfigError(f"unknown converter {name!r}; known: {', '.join(KNOWN_CONVERTERS)}")
+        raise ConfigError(
+            f"unknown converter {name!r}; known: {', '.join(KNOWN_CONVERTERS)}, "
+            "or a dotted path package.module.Class to a class taking (option)"
+        )
     return factory(option.strip() or None)
+
+
+def _plugin_factory(dotted: str) -> Callable[[str | None], Converter] | None:
+    """A converter class named by a dotted path (``mypkg.adapters.MyConverter``)."""
+    module_name, _, attr = dotted.rpartition(".")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        return None
+    factory = getattr(module, attr, None)
+    return factory if callable(factory) else None

@@ -2,9 +2,8 @@
 
 * text similarity: ``1 - normalised Levenshtein distance`` of the plain texts (Markdown syntax
   stripped by the shared parser, then :func:`~pdf2md.eval.normalize.normalize_text`);
-* heading tree: TEDS-style similarity of the trees of headings (a heading's children are the
-  following headings of a deeper level), renaming costs the text distance, plus 1 when the levels
-  differ;
+* heading tree: tree-edit-distance similarity of the trees of headings (a heading's children
+  are the following headings of a deeper level); see :func:`heading_score`;
 * table TEDS: each ground-truth table against its best-matching output table, averaged.
 """
 
@@ -51,21 +50,28 @@ def heading_tree(headings: Sequence[Heading]) -> TreeNode:
 
 
 def _heading_rename(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    # Renaming may cost up to 2 (a delete plus an insert), so that two unrelated headings score
+    # as badly as a missing one plus an invented one.
     if a[0] != b[0]:
-        return 1.0
+        return 2.0
     if a[0] == "root":
         return 0.0
     level_cost = 0.0 if a[1] == b[1] else 0.5
-    return min(1.0, text_distance(a[2], b[2]) + level_cost)
+    return min(2.0, 2.0 * text_distance(a[2], b[2]) + level_cost)
 
 
 def heading_score(reference: Sequence[Heading], candidate: Sequence[Heading]) -> float | None:
-    """Similarity in [0, 1] of two heading trees; None when the reference has no headings."""
+    """Similarity in [0, 1] of two heading trees; None when the reference has no headings.
+
+    ``1 - distance / (headings in reference + headings in candidate)``, where the distance is the
+    tree edit distance: deleting or inserting a heading costs 1, renaming costs twice the text
+    distance plus 0.5 when the level differs (at most 2).
+    """
     if not reference:
         return None
     ta, tb = heading_tree(reference), heading_tree(candidate)
-    size = max(ta.size(), tb.size()) - 1  # the shared root is not a heading
-    return max(0.0, 1.0 - tree_edit_distance(ta, tb, _heading_rename) / size)
+    total = len(reference) + len(candidate)
+    return max(0.0, 1.0 - tree_edit_distance(ta, tb, _heading_rename) / total)
 
 
 def _cell_words(table: Table) -> set[str]:

@@ -47,7 +47,7 @@ def _canonical_mathml(markup: str) -> str:
     body = semantics[0] if semantics is not None and len(semantics) else math
     for element in list(body.iter()):
         # Spacing (\, \quad) is layout, not content: the same formula is often spaced differently.
-        for child in [c for c in element if c.tag == f"{_MATHML_NS}mspace"]:
+        for child in [c for c in element if _is_spacing(c)]:
             element.remove(child)
         # Drop the namespace so that a sub-formula serialises the same wherever it sits, and
         # the presentation hints (stretchy, fence, lspace...) that \left/\big add.
@@ -58,6 +58,14 @@ def _canonical_mathml(markup: str) -> str:
         element.tail = element.tail.strip() if element.tail else None
         element.text = element.text.strip() if element.text else None
     return ET.tostring(body, encoding="unicode")
+
+
+def _is_spacing(element: ET.Element) -> bool:
+    """An ``mspace``, or an ``mtext`` holding only (thin/non-breaking) spaces."""
+    tag = element.tag.rsplit("}", 1)[-1]
+    if tag == "mspace":
+        return True
+    return tag == "mtext" and not len(element) and not (element.text or "").strip()
 
 
 class KatexRenderer:
