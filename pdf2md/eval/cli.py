@@ -39,7 +39,9 @@ def eval_command(
     timeout: Annotated[
         float, typer.Option("--timeout", min=1.0, help="Time limit per page, in seconds.")
     ] = 120.0,
-    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Converter processes in parallel.")] = 1,
+    jobs: Annotated[
+        int, typer.Option("--jobs", min=1, help="Converter processes in parallel.")
+    ] = 1,
 ) -> None:
     """Convert a corpus with pdf2md and its peers, score the outputs, print one table.
 

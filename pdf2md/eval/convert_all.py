@@ -70,7 +70,7 @@ def page_count(pdf: Path) -> int:
     import pymupdf
 
     try:
-        with pymupdf.open(pdf) as doc:
+        with pymupdf.open(pdf) as doc:  # type: ignore[no-untyped-call]  # pymupdf is untyped
             return int(doc.page_count)
     except (RuntimeError, ValueError, OSError):
         return 0
@@ -111,8 +111,14 @@ def _convert_one(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(outcome.markdown, encoding="utf-8")
     else:
-        log.warning("%s failed on %s page %s: %s %s", spec, key.pdf.name, key.page_index,
-                    outcome.status, outcome.message)
+        log.warning(
+            "%s failed on %s page %s: %s %s",
+            spec,
+            key.pdf.name,
+            key.page_index,
+            outcome.status,
+            outcome.message,
+        )
     return Conversion(key, pages, target if outcome.ok else None, outcome)
 
 

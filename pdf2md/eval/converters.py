@@ -48,7 +48,8 @@ def single_page_pdf(pdf: Path, page_index: int, folder: Path) -> Path:
     import pymupdf
 
     out = folder / f"{pdf.stem}_p{page_index + 1}.pdf"
-    with pymupdf.open(pdf) as src, pymupdf.open() as dst:
+    # pymupdf's constructor is untyped.
+    with pymupdf.open(pdf) as src, pymupdf.open() as dst:  # type: ignore[no-untyped-call]
         dst.insert_pdf(src, from_page=page_index, to_page=page_index)
         dst.save(out)
     return out

@@ -25,7 +25,9 @@ def _doc_lines(spec: str, doc: DocResult, base: Path) -> list[str]:
         lines.append(f"- **{spec}**: {passed}/{len(doc.verdicts)} tests pass")
         failed = [v for v in doc.verdicts if not v.passed]
         for verdict in failed[:_MAX_FAILED_SHOWN]:
-            lines.append(f"  - FAIL `{verdict.test_id}` ({verdict.test_type}): {verdict.explanation}")
+            lines.append(
+                f"  - FAIL `{verdict.test_id}` ({verdict.test_type}): {verdict.explanation}"
+            )
         if len(failed) > _MAX_FAILED_SHOWN:
             lines.append(f"  - ... {len(failed) - _MAX_FAILED_SHOWN} more failures")
     else:

@@ -79,7 +79,11 @@ def _cell_words(table: Table) -> set[str]:
 
 
 def best_teds(
-    reference: Table, candidates: Sequence[Table], *, shortlist: int = 3, structure_only: bool = False
+    reference: Table,
+    candidates: Sequence[Table],
+    *,
+    shortlist: int = 3,
+    structure_only: bool = False,
 ) -> float:
     """TEDS (or TEDS-S) of ``reference`` against its best candidate (0.0 when there is none).
 

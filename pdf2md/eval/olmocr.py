@@ -109,7 +109,7 @@ def _disallowed(text: str) -> str | None:
 
 
 def trailing_repeats(words: Sequence[str], max_n: int = 5) -> int:
-    """How many times the most repeated final n-gram (n <= max_n) repeats back to back at the end."""
+    """How often the most repeated final n-gram (n <= max_n) repeats back to back at the end."""
     best = 0
     for n in range(1, max_n + 1):
         if len(words) < n:

@@ -1,4 +1,4 @@
-"""What ``pdf2md eval`` writes: the summary table, ``results.json``, ``chart.png``, ``report.md``."""
+"""What ``pdf2md eval`` writes: the summary table, ``results.json`` and ``chart.png``."""
 
 from __future__ import annotations
 

@@ -65,11 +65,18 @@ def _child_main(spec: str, log_path: str) -> None:
         start = time.perf_counter()
         try:
             markdown = converter.convert(Path(request["pdf"]), request["page_index"])
-            reply = {"status": "ok", "markdown": markdown, "message": ""}
-        except Exception as err:  # noqa: BLE001 - any converter bug must become an outcome
-            last = traceback.format_exception_only(type(err), err)[-1].strip()
-            reply = {"status": "error", "markdown": "", "message": last}
-        reply["seconds"] = time.perf_counter() - start
+            status, message = "ok", ""
+        except Exception as err:
+            # A third-party converter may raise anything; it becomes this request's outcome and
+            # the worker goes on with the next request.
+            markdown = ""
+            status, message = "error", traceback.format_exception_only(type(err), err)[-1].strip()
+        reply = {
+            "status": status,
+            "markdown": markdown,
+            "message": message,
+            "seconds": time.perf_counter() - start,
+        }
         reply_stream.write(json.dumps(reply) + "\n")
         reply_stream.flush()
 
@@ -99,7 +106,13 @@ class ConverterWorker:
         self.close()
 
     def _start(self) -> subprocess.Popen[str]:
-        command = [sys.executable, "-m", "pdf2md.eval.worker", self._spec, str(self._log_path or "")]
+        command = [
+            sys.executable,
+            "-m",
+            "pdf2md.eval.worker",
+            self._spec,
+            str(self._log_path or ""),
+        ]
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,

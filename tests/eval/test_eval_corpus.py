@@ -29,8 +29,28 @@ def _corpus(root: Path) -> None:
     _touch(root / "readoc" / "pdf" / "orphan.pdf")
     _touch(root / "beside" / "doc.pdf")
     _touch(root / "beside" / "doc.expected.md", "text")
-    icdar = {"regions": [], "tables": [{"id": "1", "regions": [{"page": 3, "cells": [
-        {"start_row": 0, "end_row": 0, "start_col": 0, "end_col": 0, "content": "c"}]}]}]}
+    icdar = {
+        "regions": [],
+        "tables": [
+            {
+                "id": "1",
+                "regions": [
+                    {
+                        "page": 3,
+                        "cells": [
+                            {
+                                "start_row": 0,
+                                "end_row": 0,
+                                "start_col": 0,
+                                "end_col": 0,
+                                "content": "c",
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
     _touch(root / "tabs" / "groundtruth" / "t.json", json.dumps(icdar))
     _touch(root / "tabs" / "pdfs" / "t.pdf")
 
@@ -54,7 +74,9 @@ def test_keys_per_kind(tmp_path: Path) -> None:
         ConversionKey(bench / "a.pdf", 0),
         ConversionKey(bench / "sub" / "b.pdf", 1),
     }
-    assert keys_for(found["tabs/teds"]) == {ConversionKey((tmp_path / "tabs/pdfs/t.pdf").resolve(), 2)}
+    assert keys_for(found["tabs/teds"]) == {
+        ConversionKey((tmp_path / "tabs/pdfs/t.pdf").resolve(), 2)
+    }
     assert {k.page_index for k in keys_for(found["readoc"])} == {None}
 
 

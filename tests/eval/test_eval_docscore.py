@@ -56,7 +56,9 @@ def test_heading_tree_levels_and_missing() -> None:
 
 def test_table_score_best_match_and_none() -> None:
     truth = parse_markdown(TRUTH).tables
-    other = parse_markdown("| x | y |\n|---|---|\n| 5 | 6 |\n\n| a | b |\n|---|---|\n| 1 | 2 |").tables
+    other = parse_markdown(
+        "| x | y |\n|---|---|\n| 5 | 6 |\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    ).tables
     assert table_score(truth, other) == 1.0
     assert table_score(truth, ()) == 0.0
     assert table_score((), other) is None
@@ -77,10 +79,34 @@ def test_load_icdar_spans(tmp_path: Path) -> None:
                     {
                         "page": 2,
                         "cells": [
-                            {"start_row": 0, "end_row": 0, "start_col": 1, "end_col": 2, "content": "Top"},
-                            {"start_row": 1, "end_row": 1, "start_col": 0, "end_col": 0, "content": "r"},
-                            {"start_row": 1, "end_row": 1, "start_col": 1, "end_col": 1, "content": "1"},
-                            {"start_row": 1, "end_row": 1, "start_col": 2, "end_col": 2, "content": "2"},
+                            {
+                                "start_row": 0,
+                                "end_row": 0,
+                                "start_col": 1,
+                                "end_col": 2,
+                                "content": "Top",
+                            },
+                            {
+                                "start_row": 1,
+                                "end_row": 1,
+                                "start_col": 0,
+                                "end_col": 0,
+                                "content": "r",
+                            },
+                            {
+                                "start_row": 1,
+                                "end_row": 1,
+                                "start_col": 1,
+                                "end_col": 1,
+                                "content": "1",
+                            },
+                            {
+                                "start_row": 1,
+                                "end_row": 1,
+                                "start_col": 2,
+                                "end_col": 2,
+                                "content": "2",
+                            },
                         ],
                     }
                 ],
@@ -96,5 +122,8 @@ def test_load_icdar_spans(tmp_path: Path) -> None:
         [None, "Top", "Top"],
         ["r", "1", "2"],
     ]
-    html = "<table><tr><td></td><td colspan=2>Top</td></tr><tr><td>r</td><td>1</td><td>2</td></tr></table>"
+    html = (
+        "<table><tr><td></td><td colspan=2>Top</td></tr>"
+        "<tr><td>r</td><td>1</td><td>2</td></tr></table>"
+    )
     assert table_score([region.table], parse_markdown(html).tables) > 0.85  # type: ignore[operator]

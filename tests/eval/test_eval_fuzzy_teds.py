@@ -39,8 +39,20 @@ def _grid(rows: list[list[str]]) -> Table:
 
 
 def test_ted_known_values() -> None:
-    a = TreeNode(("f",), [TreeNode(("d",), [TreeNode(("a",)), TreeNode(("c",), [TreeNode(("b",))])]), TreeNode(("e",))])
-    b = TreeNode(("f",), [TreeNode(("c",), [TreeNode(("d",), [TreeNode(("a",)), TreeNode(("b",))])]), TreeNode(("e",))])
+    a = TreeNode(
+        ("f",),
+        [
+            TreeNode(("d",), [TreeNode(("a",)), TreeNode(("c",), [TreeNode(("b",))])]),
+            TreeNode(("e",)),
+        ],
+    )
+    b = TreeNode(
+        ("f",),
+        [
+            TreeNode(("c",), [TreeNode(("d",), [TreeNode(("a",)), TreeNode(("b",))])]),
+            TreeNode(("e",)),
+        ],
+    )
 
     def rename(x: tuple[str, ...], y: tuple[str, ...]) -> float:
         return 0.0 if x == y else 1.0

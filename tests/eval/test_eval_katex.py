@@ -48,7 +48,9 @@ def test_render_and_containment() -> None:
 
 @needs_katex
 def test_math_test_on_a_page() -> None:
-    test = parse_test_record({"id": "m", "pdf": "a.pdf", "page": 1, "type": "math", "math": "e^{i \\pi}+1=0"})
+    test = parse_test_record(
+        {"id": "m", "pdf": "a.pdf", "page": 1, "type": "math", "math": "e^{i \\pi}+1=0"}
+    )
     assert test is not None
     renderer = KatexRenderer()
     good = parse_markdown("Euler: $e^{i\\pi} + 1 = 0$.")

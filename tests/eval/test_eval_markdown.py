@@ -54,6 +54,6 @@ def test_code_fence_is_not_parsed_as_markup() -> None:
 
 def test_normalize_text_rules() -> None:
     assert normalize_text("\u201cq\u201d \u2018s\u2019  a\u2013b\u2014c\u2212d \u00b5m\n x") == (
-        '"q" \'s\' a-b-c-d \u03bcm x'
+        "\"q\" 's' a-b-c-d \u03bcm x"
     )
     assert normalize_text("e\u0301") == "\u00e9"  # NFC

@@ -121,7 +121,7 @@ def test_baseline_cases() -> None:
     blank = _test(type="baseline", max_length=5)
     assert _passes(blank, "12")
     assert not _passes(blank, "123456")
-    assert trailing_repeats("a b c a b c a b c".split()) == 3
+    assert trailing_repeats(["a", "b", "c", "a", "b", "c", "a", "b", "c"]) == 3
 
 
 def test_failed_conversion_fails_every_test() -> None:

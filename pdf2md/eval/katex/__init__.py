@@ -97,7 +97,7 @@ class KatexRenderer:
         keys = [(normalize_latex(latex), display) for latex, display in items]
         todo = sorted({key for key in keys if key not in self._cache})
         if todo:
-            for key, value in zip(todo, self._run_node(todo)):
+            for key, value in zip(todo, self._run_node(todo), strict=True):
                 self._cache[key] = value
         return [self._cache[key] for key in keys]
 
@@ -113,7 +113,9 @@ class KatexRenderer:
                 check=False,
             )
         except FileNotFoundError as err:
-            raise BackendUnavailable("node is not installed: KaTeX math comparison needs it") from err
+            raise BackendUnavailable(
+                "node is not installed: KaTeX math comparison needs it"
+            ) from err
         if proc.returncode != 0:
             message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise BackendUnavailable(
@@ -158,7 +160,9 @@ def formulas_match(reference: str, candidate: str) -> bool:
     return ref is not None and ref == cand
 
 
-def formula_contained(reference: str, candidate: str, renderer: KatexRenderer | None = None) -> bool:
+def formula_contained(
+    reference: str, candidate: str, renderer: KatexRenderer | None = None
+) -> bool:
     """True when the reference's MathML equals the candidate's or is a part of it.
 
     This is olmOCR-bench's rule: a candidate span may hold more than the tested formula (for
@@ -166,7 +170,9 @@ def formula_contained(reference: str, candidate: str, renderer: KatexRenderer | 
     """
     if normalize_latex(reference) == normalize_latex(candidate):
         return True
-    ref, cand = (renderer or default_renderer()).render_many([(reference, False), (candidate, False)])
+    ref, cand = (renderer or default_renderer()).render_many(
+        [(reference, False), (candidate, False)]
+    )
     if ref is None or cand is None:
         return False
     if ref == cand:
