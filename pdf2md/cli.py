@@ -203,6 +203,7 @@ def convert_command(
         images_dir = output.with_name(f"{output.stem}_images")
     result = convert(
         pdf,
+        on_progress=_progress_printer() if not quiet and sys.stderr.isatty() else None,
         profile=resolved,
         pages=page_list,
         password=password,
@@ -220,6 +221,24 @@ def convert_command(
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    """A one-line progress display on stderr (only for terminals, only past 8 pages)."""
+    import time
+
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if total <= 8:
+            return
+        rate = done / max(time.monotonic() - started, 1e-6)
+        eta = (total - done) / rate if rate else 0.0
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\rpdf2md: {done}/{total} pages, {rate:.1f} pages/s, {eta:.0f} s left{end}")
+        sys.stderr.flush()
+
+    return show
 
 
 @profile_app.command("show")
