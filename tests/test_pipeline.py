@@ -180,8 +180,12 @@ def test_page_failing_in_backend_keeps_other_pages(make_pdf: Callable[..., Path]
     progress: list[tuple[int, int]] = []
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("pdf2md.pipeline.PAGE_BATCH", 1)
-        result = convert(pdf, profile=prof, backends={"pdf-text": PageTwoFails()},
-                         on_progress=lambda d, t: progress.append((d, t)))
+        result = convert(
+            pdf,
+            profile=prof,
+            backends={"pdf-text": PageTwoFails()},
+            on_progress=lambda d, t: progress.append((d, t)),
+        )
     assert result.status == "partial"
     assert "Body of page 1." in result.markdown and "Body of page 3." in result.markdown
     assert "page 2" not in result.markdown
