@@ -49,6 +49,10 @@ def normalise_text(text: str) -> str:
     text = text.translate(_TRANSLATE)
     if text.isascii():
         return text
+    # TeX writes double quotes as two single ones
+    text = text.replace("\u2018\u2018", "\u201c").replace("\u2019\u2019", "\u201d")
+    if text.isascii():
+        return text
     out = []
     for ch in text:
         if ch in _COMPAT_KEEP or ord(ch) < 0x80:
