@@ -17,13 +17,13 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pdf2md.model import Block, Document, Page, RegionKind
+from pdf2md.patterns import NUMBERED_HEADING_RE
 from pdf2md.profile import DocumentSettings
 
 _NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
 _PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:page\s+)?(?:\d+|[ivxlc]+)(?:\s*(?:/|of)\s*\d+)?\s*$", re.IGNORECASE
 )
-_NUMBERED_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[IVXLC]+)\.?\s+[A-Z][^.]{0,80}$")
 _TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")", "]")
 _MARGIN_RATIO = 0.1
 _TEXT_KINDS = (RegionKind.TEXT, RegionKind.LIST_ITEM, RegionKind.FOOTNOTE)
@@ -79,7 +79,7 @@ def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
     text = block.content.text.strip()
     if block.region.kind != RegionKind.PAGE_HEADER or repeats[_norm_key(text)] > 1:
         return None
-    if not _NUMBERED_HEADING_RE.match(text):
+    if not NUMBERED_HEADING_RE.match(text):
         return None
     region = block.region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
     return block.model_copy(update={"region": region})

@@ -12,3 +12,6 @@ CAPTION_RE = re.compile(
     re.IGNORECASE,
 )
 MATH_FONT_RE = re.compile(r"cmmi|cmsy|cmex|msbm|msam|math|stix|eufm|rsfs|esint|symbol", re.I)
+
+# "3 Method", "2.1 Data", "IV. SIMULATION RESULTS": a number, then a capitalised short title
+NUMBERED_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[IVXLC]+)\.?\s+[A-Z][^.]{0,80}$")

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, parse_options
 from pdf2md.model import BBox, Region, RegionKind
-from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE
+from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView, TextLine
 
 
@@ -47,6 +47,17 @@ def _math_share(lines: Sequence[TextLine]) -> float:
             if MATH_FONT_RE.search(span.font):
                 math += n
     return math / total if total else 0.0
+
+
+def _looks_emphasised(group: Sequence[TextLine], body_pt: float) -> bool:
+    """Bold, larger than the body, or in capitals (small caps included)."""
+    spans = [s for ln in group for s in ln.spans if s.text.strip()]
+    letters = [c for s in spans for c in s.text if c.isalpha()]
+    return (
+        all(s.is_bold for s in spans)
+        or max(s.size for s in spans) >= 1.1 * body_pt
+        or (bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+    )
 
 
 def _style(line: TextLine) -> tuple[float, bool]:
@@ -150,13 +161,15 @@ class HeuristicLayout:
                 return RegionKind.PAGE_FOOTER
         if CAPTION_RE.match(text):
             return RegionKind.CAPTION
+        if len(group) <= 2 and NUMBERED_HEADING_RE.match(text) and _looks_emphasised(group, size):
+            return RegionKind.SECTION_HEADER
         if all(s.is_mono for ln in group for s in ln.spans if s.text.strip()):
             return RegionKind.CODE
         if len(group) <= 4 and _math_share(group) > 0.4:
             return RegionKind.EQUATION
         if BULLET_RE.match(group[0].text):
             return RegionKind.LIST_ITEM
-        if group_size < 0.88 * size and box.y0 > 0.6 * page.height_pt:
+        if group_size < 0.92 * size and box.y0 > 0.6 * page.height_pt:
             return RegionKind.FOOTNOTE
         return self._heading_or_text(page, group, text, group_size, size)
 

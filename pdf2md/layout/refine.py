@@ -7,13 +7,9 @@
 
 from __future__ import annotations
 
-import re
-
 from pdf2md.model import BBox, Region, RegionKind
-from pdf2md.patterns import CAPTION_RE
+from pdf2md.patterns import CAPTION_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView
-
-NUMBERED_HEADING_RE = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[IVXLC]+)\.?\s+[A-Z][^.]{0,80}$")
 
 
 def split_figure_captions(region: Region, page: PageView) -> list[Region]:
