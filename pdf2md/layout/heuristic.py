@@ -17,6 +17,7 @@ from pdf2md.backend import BackendContext, parse_options
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView, TextLine
+from pdf2md.textlines import attach_bullets, visual_rows
 
 
 class HeuristicLayoutOptions(BaseModel):
@@ -60,22 +61,29 @@ def _looks_emphasised(group: Sequence[TextLine], body_pt: float) -> bool:
     )
 
 
-def _style(line: TextLine) -> tuple[float, bool]:
-    return (round(line.size), all(s.is_bold for s in line.spans if s.text.strip()))
+def _all_bold(line: TextLine) -> bool:
+    return all(s.is_bold for s in line.spans if s.text.strip())
+
+
+def _starts_new_group(prev: TextLine, line: TextLine) -> bool:
+    """A new item, a size change, or text after an all-bold line (a run-in heading)."""
+    if BULLET_RE.match(line.text):
+        return True
+    if round(prev.size) != round(line.size):
+        return True
+    return _all_bold(prev) and not _all_bold(line) and len(prev.text.strip()) < 80
 
 
 def _split_block(lines: list[TextLine]) -> list[list[TextLine]]:
     """Split a text block where the style changes or where a bullet starts a new item."""
     groups: list[list[TextLine]] = []
-    for line in sorted(lines, key=lambda ln: (round(ln.bbox.y0), ln.bbox.x0)):
-        if groups:
-            prev = groups[-1][-1]
-            same_row = abs(prev.bbox.y0 - line.bbox.y0) < 2
-            new_item = BULLET_RE.match(line.text) is not None and not same_row
-            if not new_item and (same_row or _style(prev) == _style(line)):
-                groups[-1].append(line)
-                continue
-        groups.append([line])
+    rows = visual_rows(attach_bullets(lines))
+    for row in rows:
+        line = row[0]
+        if groups and not _starts_new_group(groups[-1][-1], line):
+            groups[-1].extend(row)
+        else:
+            groups.append(list(row))
     return groups
 
 
