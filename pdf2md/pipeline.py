@@ -162,6 +162,8 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         run.check_deadline()
         views = [src.page(i) for i in indices[start : start + PAGE_BATCH]]
         out_pages.extend(_convert_batch(views, run))
+        del views
+        src.release_caches()
         if run.on_progress is not None:
             run.on_progress(len(out_pages), len(indices))
     t = time.perf_counter()

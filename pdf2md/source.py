@@ -341,6 +341,10 @@ class SourceDocument:
         for i in indices if indices is not None else range(self.page_count):
             yield self.page(i)
 
+    def release_caches(self) -> None:
+        """Empty MuPDF's resource store (fonts, images) so memory stays flat on long PDFs."""
+        pymupdf.TOOLS.store_shrink(100)
+
     def close(self) -> None:
         """Release the file."""
         self.doc.close()
