@@ -19,14 +19,21 @@ class Formula:
     Attributes:
         blocks: one LaTeX body per ``$$`` block (several when lines carry their own numbers).
         confidence: 0.0 to 1.0, how sure the builder is that the LaTeX renders like the page.
+        texts: lines of plain prose the region also held, by the index of the block they follow
+            (``-1`` before the first block). Layout detectors often take a line of text in.
     """
 
     blocks: tuple[str, ...]
     confidence: float
+    texts: tuple[tuple[int, str], ...] = ()
 
     def markdown(self) -> str:
         """The Markdown: each block as ``$$\\n...\\n$$``, separated by a blank line."""
-        return "\n\n".join(f"$$\n{b}\n$$" for b in self.blocks)
+        parts = [t for i, t in self.texts if i < 0]
+        for index, block in enumerate(self.blocks):
+            parts.append(f"$$\n{block}\n$$")
+            parts.extend(t for i, t in self.texts if i == index)
+        return "\n\n".join(parts)
 
 
 def formula_from_atoms(atoms: Sequence[Atom]) -> Formula | None:
@@ -38,7 +45,12 @@ def formula_from_atoms(atoms: Sequence[Atom]) -> Formula | None:
     stats = layout.Stats()
     rows = [r for r in arrays.split_rows(atoms, size) if r]
     lines: list[tuple[list[str], str | None]] = []
+    texts: list[tuple[int, str]] = []
     for row in rows:
+        prose = _prose(row, size)
+        if prose is not None:
+            texts.append((len(_blocks(lines)) - 1, prose))
+            continue
         body, tag = _split_tag(row, size)
         tokens = layout.build_tokens(body, stats) if body else []
         if not tokens and tag is not None and lines and lines[-1][1] is None:
@@ -48,7 +60,25 @@ def formula_from_atoms(atoms: Sequence[Atom]) -> Formula | None:
     blocks = _blocks(lines)
     if not blocks:
         return None
-    return Formula(tuple(blocks), _confidence(stats, blocks))
+    return Formula(tuple(blocks), _confidence(stats, blocks), tuple(texts))
+
+
+def _prose(row: Sequence[Atom], size: float) -> str | None:
+    """The row as plain text where it is a line of prose (mostly upright words), else ``None``."""
+    glyphs = sorted((a for a in row if a.role is not Role.RULE), key=lambda a: a.box.x0)
+    letters = sum(a.upright for a in glyphs)
+    if len(glyphs) < 8 or letters < 0.7 * len(glyphs):
+        return None
+    words: list[str] = []
+    right = None
+    for atom in glyphs:
+        char = atom.latex if (len(atom.latex) == 1 or not atom.latex.startswith("\\")) else " "
+        if right is not None and atom.box.x0 - right > size * 0.16:
+            words.append(" ")
+        words.append(char)
+        right = atom.box.x1
+    text = "".join(words)
+    return text if len([w for w in text.split() if len(w) >= 3]) >= 2 else None
 
 
 def _body_size(glyphs: Sequence[Atom]) -> float:

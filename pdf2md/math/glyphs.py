@@ -81,7 +81,7 @@ def read_atoms(page: pymupdf.Page, bbox: BBox, rules: Iterable[BBox]) -> list[At
         for line in block.get("lines", ()):
             for span in line.get("spans", ()):
                 atoms.extend(_span_atoms(span, bbox))
-    atoms = merge_pieces(atoms)
+    atoms = merge_negations(merge_pieces(atoms))
     for rule in rules:
         if bbox.contains_point(*rule.center) and rule.width > 1.0:
             y = (rule.y0 + rule.y1) / 2
@@ -178,4 +178,26 @@ def merge_pieces(atoms: Sequence[Atom]) -> list[Atom]:
         size = -first.size
         role = Role.RADICAL if any(a.role is Role.RADICAL for a in group) else first.role
         out.append(Atom(latex, box, first.baseline, size, role, is_big=True))
+    return out
+
+
+_NEGATED = {"=": r"\neq", r"\in": r"\notin", r"\exists": r"\nexists", r"\equiv": r"\not\equiv"}
+
+
+def merge_negations(atoms: Sequence[Atom]) -> list[Atom]:
+    """Fold TeX's negation slash (drawn over a relation) into the relation: ``\\not=`` -> ``\\neq``."""
+    slashes = [a for a in atoms if a.latex == r"\not"]
+    if not slashes:
+        return list(atoms)
+    out = [a for a in atoms if a.latex != r"\not"]
+    for slash in slashes:
+        def overlap(a: Atom, s: Atom = slash) -> float:
+            return min(a.box.x1, s.box.x1) - max(a.box.x0, s.box.x0)
+
+        target = max((a for a in out if a.role is not Role.RULE), key=overlap, default=None)
+        if target is None or overlap(target) <= 0:
+            continue
+        latex = _NEGATED.get(target.latex, r"\not" + target.latex)
+        out[out.index(target)] = Atom(latex, target.box.union(slash.box), target.baseline,
+                                      target.size, target.role, target.upright, target.known)
     return out

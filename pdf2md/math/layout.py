@@ -43,6 +43,7 @@ def build_tokens(atoms: Sequence[Atom], stats: Stats) -> list[str]:
     base, size = main_line(pending)
     tokens: list[str] = []
     right_edge: float | None = None
+    prev_upright = False
     while pending:
         nucleus = _owner(pending[0], pending, size)
         pending.remove(nucleus)
@@ -51,6 +52,9 @@ def build_tokens(atoms: Sequence[Atom], stats: Stats) -> list[str]:
             tokens.append("\\qquad")
         elif gap > size * 0.9:
             tokens.append("\\quad")
+        elif gap > size * 0.16 and prev_upright and nucleus.upright:
+            tokens.append("\x00 ")  # a space between words of upright text
+        prev_upright = nucleus.upright and nucleus.latex.isalpha()
         before = {id(a) for a in pending}
         tokens.extend(_emit(nucleus, pending, base, size, stats))
         after = {id(a) for a in pending}
@@ -109,10 +113,39 @@ def _emit(nucleus: Atom, pending: list[Atom], base: float, size: float, stats: S
         table = arrays.try_array(nucleus, pending, size, lambda g: build(g, stats))
         if table is not None:
             return [table, *_scripts(nucleus, pending, base, size, stats)]
+    if nucleus.latex == r"\prime":
+        return ["^{\\prime}"]
+    if nucleus.upright and nucleus.latex.isalpha():
+        return _upright_word(nucleus, pending, base, size, stats)
     token = _delimiter(nucleus) if nucleus.is_big else nucleus.latex
-    if nucleus.upright:
-        token = "\x00" + token  # marks an upright letter for group_words
     return [token, *_scripts(nucleus, pending, base, size, stats)]
+
+
+def _upright_word(first: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
+    """An upright word (``sin``, ``lim``, ``Ann``), with limits under it where it has them."""
+    word = [first]
+    for atom in list(pending):
+        if not (atom.upright and atom.latex.isalpha()) or abs(atom.baseline - first.baseline) > 0.5:
+            if atom.box.x0 > word[-1].box.x1 + size * 0.05 or atom.size >= first.size * 0.9:
+                break
+            continue
+        if atom.box.x0 - word[-1].box.x1 > size * 0.16:
+            break
+        word.append(atom)
+    _take(pending, word)
+    text = "".join(a.latex for a in word)
+    x0, x1 = word[0].box.x0 - 1, word[-1].box.x1 + 1
+    top = min(a.box.y0 for a in word)
+    bottom = max(a.box.y1 for a in word)
+    under = [a for a in pending if x0 <= a.cx <= x1 and a.box.y0 >= bottom - 0.5 and a.size < first.size]
+    under = _connected(under, bottom, upward=False)
+    if len(word) > 1 and under:
+        _take(pending, under)
+        name = "\\" + text if text in symbols.FUNCTIONS else f"\\operatorname*{{{text}}}"
+        return [f"{name}_{{{build(under, stats)}}}"]
+    del top
+    token = "\x00" + text  # group_words turns it into \sin, \mathrm{d} or \text{...}
+    return [token, *_scripts(word[-1], pending, base, size, stats)]
 
 
 def _delimiter(atom: Atom) -> str:
@@ -265,6 +298,9 @@ def group_words(tokens: list[str]) -> list[str]:
 
 
 def _word(word: str) -> str:
+    word = word.strip()
+    if " " in word:
+        return f"\\text{{{word}}}"
     if word in symbols.FUNCTIONS:
         return "\\" + word
     if len(word) == 1:

@@ -38,12 +38,12 @@ _UNICODE_TABLE = r"""
 ℓ \ell|ℏ \hbar|ℑ \Im|ℜ \Re|℘ \wp|ℵ \aleph|ℶ \beth|′ \prime|″ \prime\prime|⊤ \top|♭ \flat|♮ \natural
 ♯ \sharp|∠ \angle|△ \triangle|▽ \triangledown|□ \square|◇ \Diamond|♣ \clubsuit|♦ \diamondsuit
 ♥ \heartsuit|♠ \spadesuit|… \ldots|⋯ \cdots|⋮ \vdots|⋱ \ddots|√ \surd|⟨ \langle|⟩ \rangle|〈 \langle
-〉 \rangle|⌈ \lceil|⌉ \rceil|⌊ \lfloor|⌋ \rfloor|‖ \|| \{|} \}|∑ \sum|∏ \prod|∐ \coprod|∫ \int
+〉 \rangle|⌈ \lceil|⌉ \rceil|⌊ \lfloor|⌋ \rfloor|‖ \Vert|{ \{|} \}|∑ \sum|∏ \prod|∐ \coprod|∫ \int
 ∮ \oint|∬ \iint|∭ \iiint|⋃ \bigcup|⋂ \bigcap|⨁ \bigoplus|⨂ \bigotimes|⨀ \bigodot|⋁ \bigvee
 ⋀ \bigwedge|⨄ \biguplus|⨆ \bigsqcup|ð \eth|ı \imath|ȷ \jmath|∁ \complement|ℸ \daleth|ℷ \gimel
 ∡ \measuredangle|⋈ \bowtie|▷ \triangleright|◁ \triangleleft|★ \bigstar|✓ \checkmark|¯ \bar
 % \%|# \#|& \&|_ \_|~ \sim|ˆ \hat|˜ \tilde|˙ \dot|¨ \ddot|ˇ \check|˘ \breve|´ \acute|` \grave
-⃗ \vec|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr|⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot
+⃗ \vec|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr|⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot
 """
 
 # CMEX10 code page (pdfTeX writes no ToUnicode for it). Index = byte code; "" = a piece we
@@ -71,7 +71,7 @@ BIG_OPERATORS = frozenset(
 )
 OPENING = frozenset(r"( [ \{ \langle \lfloor \lceil".split())
 CLOSING = frozenset(r") ] \} \rangle \rfloor \rceil".split())
-FENCES = frozenset(r"| \|".split())
+FENCES = frozenset(r"| \| \Vert".split())
 ACCENTS = {
     r"\hat": r"\hat", r"\tilde": r"\tilde", r"\bar": r"\bar", r"\dot": r"\dot",
     r"\ddot": r"\ddot", r"\check": r"\check", r"\breve": r"\breve", r"\acute": r"\acute",

@@ -93,7 +93,7 @@ def _baseline(line: TextLine) -> float:
     best: dict[float, int] = {}
     for span in line.spans:
         key = round(span.origin_y, 1)
-        best[key] = best.get(key, 0) + len(span.text.strip()) * (2 if span.size >= line.size * 0.9 else 1)
+        best[key] = best.get(key, 0) + len(span.text.strip()) * span.size**2
     return max(best, key=lambda k: best[k]) if best else line.bbox.y1
 
 
@@ -208,7 +208,7 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
         else:
             groups.append((piece.shift, chars))
     for shift, chars in groups:
-        body = layout.join_tokens(layout.group_words(chars))
+        body = layout.join_tokens(_accented(layout.group_words(chars)))
         tokens.append(body if shift == 0 else ("^" if shift > 0 else "_") + f"{{{body}}}")
     latex = layout.join_tokens(tokens)
     tail = ""
@@ -216,6 +216,17 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
         tail = latex[-1] + tail
         latex = latex[:-1]
     return latex.strip(), tail
+
+
+def _accented(tokens: list[str]) -> list[str]:
+    """``\\hat`` followed by ``x`` -> ``\\hat{x}`` (accents come first in the text stream)."""
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] in symbols.ACCENTS:
+            out[-1] = f"{out[-1]}{{{token}}}"
+        else:
+            out.append(token)
+    return out
 
 
 def _token(char: str, style: str, span: TextSpan) -> str:
@@ -226,3 +237,53 @@ def _token(char: str, style: str, span: TextSpan) -> str:
     if token.startswith("\\left") or token.startswith("\\right"):
         token = token.replace("\\left", "").replace("\\right", "")
     return "\x00" + token if atom.upright else token
+
+
+def is_display_math(lines: Sequence[TextLine], body_size: float) -> bool:
+    """True where every line is math only (no text words): a display formula that the layout
+    stage labelled as text. The pipeline can then route the region as an EQUATION."""
+    math_pieces = 0
+    for line in lines:
+        for piece in _pieces(line, body_size):
+            if piece.kind is Kind.TEXT:
+                return False
+            math_pieces += piece.kind is Kind.MATH
+    return math_pieces >= 2
+
+
+def merge_script_lines(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Put back together lines that PyMuPDF split at a sub- or superscript.
+
+    PyMuPDF starts a new line where the baseline jumps, so ``x_i^2`` can come out as a line
+    ``x2`` and a line ``i``. A line that sits inside another line's height band and touches it
+    horizontally is merged into it, its spans sorted left to right. Call this on a region's
+    lines before :func:`inline_markdown`.
+    """
+    out: list[TextLine] = []
+    for line in lines:
+        host = next((i for i in range(len(out) - 1, max(-1, len(out) - 4), -1)
+                     if _belongs(line, out[i])), None)
+        if host is None:
+            out.append(line)
+            continue
+        target = out[host]
+        spans = tuple(sorted((*target.spans, *line.spans), key=lambda s: s.bbox.x0))
+        out[host] = TextLine(target.bbox.union(line.bbox), spans, target.block_index, target.direction)
+    return out
+
+
+def _belongs(line: TextLine, host: TextLine) -> bool:
+    if not (line.is_horizontal and host.is_horizontal):
+        return False
+    small, big = (line, host) if line.bbox.height <= host.bbox.height else (host, line)
+    centre = (small.bbox.y0 + small.bbox.y1) / 2
+    if not big.bbox.y0 - 1 <= centre <= big.bbox.y1 + 1:
+        return False
+    if small.size > big.size * 0.9 and abs(small.bbox.y1 - big.bbox.y1) > 1:
+        # Same size but a different band: two lines of text, not a script.
+        return small.bbox.height < big.bbox.height * 0.8 and _touches(line, host, big.size)
+    return _touches(line, host, big.size)
+
+
+def _touches(line: TextLine, host: TextLine, size: float) -> bool:
+    return line.bbox.x0 <= host.bbox.x1 + size * 0.6 and line.bbox.x1 >= host.bbox.x0 - size * 0.6

@@ -65,9 +65,7 @@ class PdfMathRecogniser:
         if not crop.text_layer_ok:
             return None
         box = crop.bbox.pad(self.options.pad_pt)
-        rules = [d.bbox for d in crop.page.drawings
-                 if d.is_rule and d.bbox.width > d.bbox.height and box.contains(d.bbox, 1.0)]
-        atoms = read_atoms(crop.page.page, box, rules)
+        atoms = read_atoms(crop.page.page, box, _rules(crop, box))
         formula = formula_from_atoms(atoms)
         if formula is None:
             return None
@@ -82,6 +80,14 @@ class PdfMathRecogniser:
             method="math",
             confidence=round(formula.confidence, 3),
         )
+
+
+def _rules(crop: RegionCrop, box: BBox) -> list[BBox]:
+    """Thin horizontal rules in the box: vector paths, and the 1x1 image masks that
+    Ghostscript-processed PDFs draw fraction bars with."""
+    rules = [d.bbox for d in crop.page.drawings if d.is_rule and d.bbox.width > d.bbox.height]
+    rules += [b for b in crop.page.image_boxes if b.height <= 2.0 and b.width > 1.5]
+    return [r for r in rules if box.contains(r, 1.0)]
 
 
 def _plain_text(crop: RegionCrop, box: BBox) -> str:
