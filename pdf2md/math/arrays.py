@@ -27,6 +27,8 @@ def split_rows(atoms: Sequence[Atom], size: float) -> list[list[Atom]]:
     def extent(a: Atom) -> tuple[float, float]:
         if a.role is Role.RULE:
             return a.baseline - pad, a.baseline + pad
+        if a.role is Role.BIGOP:  # its limits hang above and below it
+            return a.box.y0 - pad, a.box.y1 + pad
         return a.box.y0, a.box.y1
 
     ordered = sorted(atoms, key=lambda a: extent(a)[0])
@@ -40,7 +42,27 @@ def split_rows(atoms: Sequence[Atom], size: float) -> list[list[Atom]]:
         else:
             rows.append([atom])
             bottom = low
-    return rows
+    return _fold_small_rows(rows, size)
+
+
+def _fold_small_rows(rows: list[list[Atom]], size: float) -> list[list[Atom]]:
+    """A band of only small glyphs (limits, scripts cut off by a gap) joins its nearest row."""
+    out: list[list[Atom]] = []
+    for index, row in enumerate(rows):
+        if len(rows) > 1 and _is_lone_limit(row, size):
+            top = min(a.box.y0 for a in row)
+            below = rows[index + 1] if index + 1 < len(rows) else None
+            gap_up = top - max(a.box.y1 for a in out[-1]) if out else float("inf")
+            gap_down = (min(a.box.y0 for a in below) - max(a.box.y1 for a in row)
+                        if below else float("inf"))
+            if out and gap_up <= gap_down:
+                out[-1].extend(row)
+                continue
+            if below is not None:
+                below.extend(row)
+                continue
+        out.append(row)
+    return out
 
 
 def split_columns(atoms: Sequence[Atom], min_gap: float) -> list[tuple[float, float]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pymupdf
@@ -61,6 +61,7 @@ class Atom:
     upright: bool = False
     known: bool = True
     is_big: bool = False
+    char: str = ""
 
     @property
     def cx(self) -> float:
@@ -93,6 +94,11 @@ def _span_atoms(span: dict[str, Any], bbox: BBox) -> list[Atom]:
     font = str(span.get("font", ""))
     size = float(span.get("size", 0.0)) or 10.0
     style = symbols.font_style(font)
+    flags = int(span.get("flags", 0))
+    if style == "rm" and flags & 2:  # PyMuPDF's italic flag: a text italic used for math
+        style = "it"
+    elif style == "rm" and flags & 16:
+        style = "mathbf"
     out: list[Atom] = []
     for ch in span.get("chars", ()):
         char = ch["c"]
@@ -102,7 +108,7 @@ def _span_atoms(span: dict[str, Any], bbox: BBox) -> list[Atom]:
         if box.width <= 0 or box.height <= 0:
             box = BBox(box.x0, box.y0 - size * 0.5, box.x0 + size * 0.5, box.y0)
         atom = make_atom(char, style, box, float(ch["origin"][1]), size)
-        out.append(atom)
+        out.append(replace(atom, char=char))
     return out
 
 
@@ -201,3 +207,9 @@ def merge_negations(atoms: Sequence[Atom]) -> list[Atom]:
         out[out.index(target)] = Atom(latex, target.box.union(slash.box), target.baseline,
                                       target.size, target.role, target.upright, target.known)
     return out
+
+
+def plain_text(atoms: Sequence[Atom]) -> str:
+    """The formula's characters in reading order (line by line), for provenance."""
+    glyphs = sorted((a for a in atoms if a.char), key=lambda a: (round(a.baseline / 4), a.box.x0))
+    return "".join(a.char for a in glyphs)

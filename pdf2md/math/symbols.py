@@ -97,7 +97,7 @@ _STYLE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(RSFS|.*SCRIPT)", "mathscr"),
     (r"^(CMSY|CMBSY|EUSM|EUSB|LMSY|.*MATHSYMBOLS|TXSY|PXSY)", "mathcal"),
     (r"^(CMMIB|.*BOLDITALIC|.*BOLD-?ITALIC|.*MATHBOLDITALIC)", "boldsymbol"),
-    (r"^(CMMI|LMMI|TXMI|PXMI|.*MATHITALIC|.*MATH-?ITALIC|.*-?ITALIC|.*OBLIQUE|.*MI\d*$)", "it"),
+    (r"^(CMMI|LMMI|TXMI|PXMI|.*MATHITALIC|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
     (r"^(CMBX|CMB\d|.*BOLD|.*BX\d*$)", "mathbf"),
     (r"^(CMTT|.*MONO|.*COURIER)", "mathtt"),
     (r"^(CMSS|.*SANS)", "mathsf"),

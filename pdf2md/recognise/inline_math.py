@@ -98,10 +98,19 @@ def _baseline(line: TextLine) -> float:
 
 
 def _shift(span: TextSpan, base: float, size: float) -> int:
-    delta = span.origin_y - base
-    if span.size >= size * 0.9 or abs(delta) < size * 0.12:
+    if span.size >= size * 0.9:
         return 0
-    return 1 if delta < 0 else -1
+    delta = span.origin_y - base
+    if abs(delta) >= size * 0.12:
+        return 1 if delta < 0 else -1
+    if span.text[:1].isspace():
+        # PyMuPDF gives a span the origin of its first character: a leading space set on the
+        # main baseline hides a raised or lowered script. Fall back to the span's box.
+        if base - span.bbox.y0 > span.size * 1.05 + size * 0.2:
+            return 1
+        if span.bbox.y1 - base > span.size * 0.3 + size * 0.2:
+            return -1
+    return 0
 
 
 def _pieces(line: TextLine, size: float) -> list[Piece]:
@@ -113,6 +122,22 @@ def _pieces(line: TextLine, size: float) -> list[Piece]:
         for word in re.split(r"(\s+)", span.text):
             if word:
                 out.append(Piece(word, span, _classify(word, span, shift, is_math_font), shift))
+    return _absorb_glued(out)
+
+
+def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
+    """Text glued to math with no space between is math too (``R/Ann``, italic ``Rs`` in ``Rs=``)."""
+    out = list(pieces)
+    for i, piece in enumerate(out):
+        if piece.kind is not Kind.TEXT or len(piece.text) > 6:
+            continue
+        left = out[i - 1].kind if i > 0 else Kind.SPACE
+        right = out[i + 1].kind if i + 1 < len(out) else Kind.SPACE
+        mathy = (Kind.MATH, Kind.BRIDGE)
+        both = left in mathy and right in mathy and Kind.MATH in (left, right)
+        one = (left is Kind.MATH or right is Kind.MATH) and piece.span.is_italic and len(piece.text) <= 3
+        if both or one:
+            out[i] = Piece(piece.text, piece.span, Kind.MATH, piece.shift)
     return out
 
 
@@ -208,6 +233,8 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
         else:
             groups.append((piece.shift, chars))
     for shift, chars in groups:
+        if shift == 0:
+            chars = [r"^{\prime}" if c == r"\prime" else c for c in chars]
         body = layout.join_tokens(_accented(layout.group_words(chars)))
         tokens.append(body if shift == 0 else ("^" if shift > 0 else "_") + f"{{{body}}}")
     latex = layout.join_tokens(tokens)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.math.formula import formula_from_atoms
-from pdf2md.math.glyphs import read_atoms
+from pdf2md.math.glyphs import plain_text, read_atoms
 from pdf2md.model import BBox, Content
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ class PdfMathRecogniser:
         return Content(
             region_id=crop.region.id,
             text=formula.markdown(),
-            orig=_plain_text(crop, box),
+            orig=plain_text(atoms),
             recogniser=f"{NAME}@{VERSION}",
             method="math",
             confidence=round(formula.confidence, 3),
@@ -88,7 +88,3 @@ def _rules(crop: RegionCrop, box: BBox) -> list[BBox]:
     rules = [d.bbox for d in crop.page.drawings if d.is_rule and d.bbox.width > d.bbox.height]
     rules += [b for b in crop.page.image_boxes if b.height <= 2.0 and b.width > 1.5]
     return [r for r in rules if box.contains(r, 1.0)]
-
-
-def _plain_text(crop: RegionCrop, box: BBox) -> str:
-    return " ".join(line.text.strip() for line in crop.page.lines_in(box))
