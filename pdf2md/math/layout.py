@@ -78,6 +78,9 @@ def _owner(first: Atom, pending: Sequence[Atom], size: float) -> Atom:
         if atom.role is Role.ACCENT and first.box.x0 - 1 <= atom.cx <= first.box.x1 + 1:
             if atom.cy < first.cy:
                 return atom
+        if (atom.upright and first.size < atom.size * 0.9 and atom.box.y1 <= first.box.y0 + 0.5
+                and min(atom.box.x1, first.box.x1) - max(atom.box.x0, first.box.x0) > 0.5):
+            return atom  # a limit under lim, max, sup...
         if atom.role not in (Role.RULE, Role.BIGOP, Role.RADICAL):
             continue
         if atom.box.x0 - 1 <= first.cx <= atom.box.x1 + 1 and abs(first.cy - atom.cy) < size * 3:
@@ -137,7 +140,8 @@ def _upright_word(first: Atom, pending: list[Atom], base: float, size: float, st
     x0, x1 = word[0].box.x0 - 1, word[-1].box.x1 + 1
     top = min(a.box.y0 for a in word)
     bottom = max(a.box.y1 for a in word)
-    under = [a for a in pending if x0 <= a.cx <= x1 and a.box.y0 >= bottom - 0.5 and a.size < first.size]
+    under = [a for a in pending if a.box.x1 > x0 + 0.5 and a.box.x0 < x1 - 0.5
+             and a.box.y0 >= bottom - 0.5 and a.size < first.size]
     under = _connected(under, bottom, upward=False)
     if len(word) > 1 and under:
         _take(pending, under)

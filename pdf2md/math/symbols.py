@@ -99,8 +99,8 @@ _STYLE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(CMMIB|.*BOLDITALIC|.*BOLD-?ITALIC|.*MATHBOLDITALIC)", "boldsymbol"),
     (r"^(CMMI|LMMI|TXMI|PXMI|.*MATHITALIC|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
     (r"^(CMBX|CMB\d|.*BOLD|.*BX\d*$)", "mathbf"),
-    (r"^(CMTT|.*MONO|.*COURIER)", "mathtt"),
-    (r"^(CMSS|.*SANS)", "mathsf"),
+    (r"^(CMTT|LMMONO)", "mathtt"),
+    (r"^(CMSS|LMSANS)", "mathsf"),
 )
 
 MATH_FONT_RE = re.compile(
