@@ -1,0 +1,193 @@
+"""Glyph -> LaTeX tables: Unicode math symbols, TeX math fonts and the CMEX code page.
+
+A glyph is read from its character *and* its font: an ``R`` in MSBM is ``\\mathbb{R}``, a ``C``
+in CMSY is ``\\mathcal{C}``, and CMEX glyphs (big operators, growing delimiters, radicals) come
+out of PyMuPDF as raw byte codes because pdfTeX writes no ToUnicode map for that font.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# One "char latex" pair per line. Kept as text so the table reads like a reference card.
+_UNICODE_TABLE = r"""
+α \alpha|β \beta|γ \gamma|δ \delta|ϵ \epsilon|ε \varepsilon|ζ \zeta|η \eta|θ \theta|ϑ \vartheta
+ι \iota|κ \kappa|ϰ \varkappa|λ \lambda|μ \mu|µ \mu|ν \nu|ξ \xi|π \pi|ϖ \varpi|ρ \rho|ϱ \varrho
+σ \sigma|ς \varsigma|τ \tau|υ \upsilon|φ \phi|ϕ \phi|ϕ \phi|χ \chi|ψ \psi|ω \omega
+Γ \Gamma|Δ \Delta|Θ \Theta|Λ \Lambda|Ξ \Xi|Π \Pi|Σ \Sigma|Υ \Upsilon|Φ \Phi|Ψ \Psi|Ω \Omega
+± \pm|∓ \mp|× \times|÷ \div|· \cdot|⋅ \cdot|∘ \circ|∗ \ast|⋆ \star|∩ \cap|∪ \cup|⊎ \uplus
+⊓ \sqcap|⊔ \sqcup|∨ \vee|∧ \wedge|⊕ \oplus|⊖ \ominus|⊗ \otimes|⊘ \oslash|⊙ \odot|† \dagger
+‡ \ddagger|⋄ \diamond|◦ \circ|• \bullet|∖ \setminus|≀ \wr|− -|∔ \dotplus|⋉ \ltimes|⋊ \rtimes
+⊠ \boxtimes|⊞ \boxplus|⊟ \boxminus|⊡ \boxdot|⋒ \Cap|⋓ \Cup|⊺ \intercal|∸ \dotminus
+≤ \leq|≥ \geq|≦ \leqq|≧ \geqq|⩽ \leqslant|⩾ \geqslant|≠ \neq|≡ \equiv|∼ \sim|≃ \simeq|≈ \approx
+≅ \cong|∝ \propto|⊂ \subset|⊃ \supset|⊆ \subseteq|⊇ \supseteq|⊊ \subsetneq|⊋ \supsetneq
+∈ \in|∋ \ni|∉ \notin|⊥ \perp|∥ \parallel|∣ \mid|∤ \nmid|≺ \prec|≻ \succ|⪯ \preceq|⪰ \succeq
+≪ \ll|≫ \gg|⊢ \vdash|⊣ \dashv|⊨ \models|≐ \doteq|≍ \asymp|⌣ \smile|⌢ \frown|⊏ \sqsubset
+⊐ \sqsupset|⊑ \sqsubseteq|⊒ \sqsupseteq|≔ \coloneqq|≜ \triangleq|≲ \lesssim|≳ \gtrsim
+≪ \ll|≮ \nless|≯ \ngtr|≰ \nleq|≱ \ngeq|⊄ \not\subset|⊈ \nsubseteq|≁ \nsim|≇ \ncong|∦ \nparallel
+∵ \because|∴ \therefore|≺ \prec|⊲ \lhd|⊳ \rhd|⊴ \unlhd|⊵ \unrhd|∽ \backsim|≊ \approxeq
+← \leftarrow|→ \to|↑ \uparrow|↓ \downarrow|↔ \leftrightarrow|⇐ \Leftarrow|⇒ \Rightarrow
+⇔ \Leftrightarrow|↦ \mapsto|↪ \hookrightarrow|↩ \hookleftarrow|⟶ \longrightarrow
+⟵ \longleftarrow|⟹ \Longrightarrow|⟸ \Longleftarrow|⟺ \Longleftrightarrow|⟼ \longmapsto
+↗ \nearrow|↘ \searrow|↙ \swarrow|↖ \nwarrow|⇀ \rightharpoonup|↼ \leftharpoonup|⇌ \rightleftharpoons
+⇝ \rightsquigarrow|↠ \twoheadrightarrow|↣ \rightarrowtail|⇉ \rightrightarrows|⇑ \Uparrow
+⇓ \Downarrow|↕ \updownarrow|⇕ \Updownarrow|⟷ \longleftrightarrow|↛ \nrightarrow|⇏ \nRightarrow
+∞ \infty|∂ \partial|∇ \nabla|∀ \forall|∃ \exists|∄ \nexists|∅ \emptyset|∅ \varnothing|¬ \neg
+ℓ \ell|ℏ \hbar|ℑ \Im|ℜ \Re|℘ \wp|ℵ \aleph|ℶ \beth|′ \prime|″ \prime\prime|⊤ \top|♭ \flat|♮ \natural
+♯ \sharp|∠ \angle|△ \triangle|▽ \triangledown|□ \square|◇ \Diamond|♣ \clubsuit|♦ \diamondsuit
+♥ \heartsuit|♠ \spadesuit|… \ldots|⋯ \cdots|⋮ \vdots|⋱ \ddots|√ \surd|⟨ \langle|⟩ \rangle|〈 \langle
+〉 \rangle|⌈ \lceil|⌉ \rceil|⌊ \lfloor|⌋ \rfloor|‖ \Vert|{ \{|} \}|∑ \sum|∏ \prod|∐ \coprod|∫ \int
+∮ \oint|∬ \iint|∭ \iiint|⋃ \bigcup|⋂ \bigcap|⨁ \bigoplus|⨂ \bigotimes|⨀ \bigodot|⋁ \bigvee
+⋀ \bigwedge|⨄ \biguplus|⨆ \bigsqcup|ð \eth|ı \imath|ȷ \jmath|∁ \complement|ℸ \daleth|ℷ \gimel
+∡ \measuredangle|⋈ \bowtie|▷ \triangleright|◁ \triangleleft|★ \bigstar|✓ \checkmark|¯ \bar
+% \%|# \#|& \&|_ \_|~ \sim|ˆ \hat|˜ \tilde|˙ \dot|¨ \ddot|ˇ \check|˘ \breve|´ \acute|` \grave
+⃗ \vec|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr|⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot
+"""
+
+# CMEX10 code page (pdfTeX writes no ToUnicode for it). Index = byte code; "" = a piece we
+# merge or drop (extensions of growing delimiters).
+_CMEX = (
+    r"( ) [ ] \lfloor \rfloor \lceil \rceil \{ \} \langle \rangle | \| / \backslash "
+    r"( ) ( ) [ ] \lfloor \rfloor \lceil \rceil \{ \} \langle \rangle / \backslash "
+    r"( ) [ ] \lfloor \rfloor \lceil \rceil \{ \} \langle \rangle / \backslash / \backslash "
+    r"( ) [ ] [ ] [ ] \{ \} \{ \} \{ \} \{ | "
+    r"( ) ( ) \langle \rangle \bigsqcup \bigsqcup \oint \oint \bigodot \bigodot "
+    r"\bigoplus \bigoplus \bigotimes \bigotimes "
+    r"\sum \prod \int \bigcup \bigcap \biguplus \bigwedge \bigvee "
+    r"\sum \prod \int \bigcup \bigcap \biguplus \bigwedge \bigvee "
+    r"\coprod \coprod \widehat \widehat \widehat \widetilde \widetilde \widetilde "
+    r"[ ] \lfloor \rfloor \lceil \rceil \{ \} "
+    r"\surd \surd \surd \surd \surd | \surd \| \uparrow \downarrow - - - - \Uparrow \Downarrow"
+).split(" ")
+
+# Pieces of growing delimiters: (code -> part) so stacked pieces merge into one delimiter.
+CMEX_PIECES = frozenset(range(0x30, 0x44)) | {0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7E, 0x7F}
+
+BIG_OPERATORS = frozenset(
+    r"\sum \prod \coprod \int \iint \iiint \oint \bigcup \bigcap \bigoplus \bigotimes \bigodot "
+    r"\bigvee \bigwedge \biguplus \bigsqcup".split()
+)
+OPENING = frozenset(r"( [ \{ \langle \lfloor \lceil".split())
+CLOSING = frozenset(r") ] \} \rangle \rfloor \rceil".split())
+FENCES = frozenset(r"| \| \Vert".split())
+ACCENTS = {
+    r"\hat": r"\hat", r"\tilde": r"\tilde", r"\bar": r"\bar", r"\dot": r"\dot",
+    r"\ddot": r"\ddot", r"\check": r"\check", r"\breve": r"\breve", r"\acute": r"\acute",
+    r"\grave": r"\grave", r"\vec": r"\vec", r"\widehat": r"\widehat",
+    r"\widetilde": r"\widetilde",
+}
+RELATIONS = frozenset(
+    r"= < > \leq \geq \leqq \geqq \leqslant \geqslant \neq \equiv \sim \simeq \approx \cong "
+    r"\propto \subset \supset \subseteq \supseteq \in \ni \notin \to \Rightarrow \Leftrightarrow "
+    r"\mapsto \longrightarrow \Longrightarrow \iff \coloneqq \lesssim \gtrsim \ll \gg \prec "
+    r"\succ \preceq \succeq \models \vdash \triangleq \doteq".split()
+)
+FUNCTIONS = frozenset(
+    "sin cos tan cot sec csc sinh cosh tanh coth arcsin arccos arctan log ln lg exp max min "
+    "sup inf lim limsup liminf det dim ker deg gcd hom arg Pr mod".split()
+)
+
+# Font families by (subset-stripped, upper-cased) name prefix or pattern -> style.
+_STYLE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^(CMEX|EXTENSION|.*SYMBOLSLARGE|TXEX|PXEX|.*MATHEX|ESINT)", "cmex"),
+    (r"^(MSBM|BBOLD|DSROM|.*BLACKBOARD)", "mathbb"),
+    (r"^(EUFM|EUFB|.*FRAKTUR)", "mathfrak"),
+    (r"^(RSFS|.*SCRIPT)", "mathscr"),
+    (r"^(CMSY|CMBSY|EUSM|EUSB|LMSY|.*MATHSYMBOLS|TXSY|PXSY)", "mathcal"),
+    (r"^(CMMIB|.*BOLDITALIC|.*BOLD-?ITALIC|.*MATHBOLDITALIC)", "boldsymbol"),
+    (r"^(CMMI|LMMI|TXMI|PXMI|.*MATHITALIC|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
+    (r"^(CMBX|CMB\d|.*BOLD|.*BX\d*$)", "mathbf"),
+    (r"^(CMTT|LMMONO)", "mathtt"),
+    (r"^(CMSS|LMSANS)", "mathsf"),
+)
+
+MATH_FONT_RE = re.compile(
+    r"CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUFM|EUFB|EURM|EUSM|RSFS|LMMATH|MATH|STIX|CAMBRIA.?MATH"
+    r"|TXMI|TXSY|TXEX|PXMI|PXSY|NTXMI|NTXSY|MNSYMBOL|ESINT|WASY|STMARY|BBOLD|DSROM|SYMBOL",
+    re.IGNORECASE,
+)
+
+
+def base_font(name: str) -> str:
+    """The font name without a subset tag (``ABCDEF+CMR10`` -> ``CMR10``), upper-cased."""
+    return name.split("+", 1)[-1].upper()
+
+
+@lru_cache(maxsize=256)
+def font_style(name: str) -> str:
+    """The math style a font gives its letters: ``it``, ``rm``, ``mathbb``, ``cmex``...
+
+    Example:
+        >>> font_style("XYZABC+MSBM10")
+        'mathbb'
+    """
+    base = base_font(name)
+    for pattern, style in _STYLE_PATTERNS:
+        if re.match(pattern, base):
+            return style
+    return "rm"
+
+
+@lru_cache(maxsize=1)
+def unicode_table() -> dict[str, str]:
+    """Unicode character -> LaTeX command (or plain character)."""
+    table: dict[str, str] = {}
+    for part in _UNICODE_TABLE.replace("\n", "|").split("|"):
+        part = part.strip()
+        if part:
+            char, _, latex = part.partition(" ")
+            table.setdefault(char, latex.strip())
+    return table
+
+
+def cmex_token(char: str) -> str | None:
+    """LaTeX for a raw CMEX byte code, or ``None`` where the code is not one."""
+    code = ord(char)
+    if code < len(_CMEX):
+        return _CMEX[code] or None
+    return None
+
+
+_ALNUM_STYLES = (
+    ("BOLD ITALIC", r"\boldsymbol"), ("BOLD SCRIPT", r"\mathcal"), ("BOLD FRAKTUR", r"\mathfrak"),
+    ("DOUBLE-STRUCK", r"\mathbb"), ("SCRIPT", r"\mathcal"), ("FRAKTUR", r"\mathfrak"),
+    ("BLACK-LETTER", r"\mathfrak"), ("SANS-SERIF BOLD", r"\mathbf"), ("SANS-SERIF", r"\mathsf"),
+    ("MONOSPACE", r"\mathtt"), ("BOLD", r"\mathbf"), ("ITALIC", ""),
+)
+
+
+@lru_cache(maxsize=2048)
+def math_alphanumeric(char: str) -> str | None:
+    """LaTeX for a Unicode mathematical letter or digit (``𝐱`` -> ``\\mathbf{x}``), else ``None``."""
+    try:
+        name = unicodedata.name(char)
+    except ValueError:
+        return None
+    if not (name.startswith("MATHEMATICAL ") or "DOUBLE-STRUCK" in name
+            or name.startswith(("SCRIPT ", "BLACK-LETTER "))):
+        return None
+    match = re.search(r"(CAPITAL|SMALL) ([A-Z]+)$|DIGIT ([A-Z]+)$", name)
+    if match is None:
+        return None
+    if match.group(3):
+        digits = "ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE".split()
+        letter = str(digits.index(match.group(3))) if match.group(3) in digits else "?"
+    else:
+        word = match.group(2)
+        greek = unicode_table().get(unicodedata.lookup(f"GREEK {match.group(1)} LETTER {word}"))\
+            if len(word) > 1 and _is_greek(match.group(1), word) else None
+        letter = greek or (word if match.group(1) == "CAPITAL" else word.lower())
+    for key, command in _ALNUM_STYLES:
+        if key in name:
+            return f"{command}{{{letter}}}" if command else letter
+    return letter
+
+
+def _is_greek(case: str, word: str) -> bool:
+    try:
+        unicodedata.lookup(f"GREEK {case} LETTER {word}")
+    except KeyError:
+        return False
+    return True
