@@ -1,0 +1,136 @@
+"""Scanned-page fixtures: born-digital pages rendered, degraded, wrapped as image-only PDFs."""
+
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+from PIL import Image, ImageFilter
+
+WORDS = [
+    "river",
+    "stone",
+    "window",
+    "garden",
+    "market",
+    "letter",
+    "silver",
+    "morning",
+    "paper",
+    "station",
+    "winter",
+    "yellow",
+    "harbour",
+    "forest",
+    "engine",
+    "bridge",
+    "candle",
+    "number",
+    "orange",
+    "pocket",
+    "signal",
+    "museum",
+    "travel",
+    "planet",
+    "summer",
+    "village",
+    "marble",
+    "rocket",
+    "basket",
+    "doctor",
+    "island",
+    "mirror",
+    "carpet",
+    "finger",
+    "pillow",
+    "violet",
+]
+
+
+def sentence_text(seed: int, n_words: int) -> str:
+    """Deterministic plain-word text (no hyphens, so line breaks cannot split words)."""
+    rng = random.Random(seed)
+    words = [rng.choice(WORDS) for _ in range(n_words)]
+    words[0] = words[0].capitalize()
+    return " ".join(words) + "."
+
+
+def single_column_pdf(path: Path, paragraphs: list[str], *, title: str = "") -> None:
+    """A Letter page with an optional title and paragraphs of 11 pt Helvetica."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    y = 72.0
+    if title:
+        page.insert_textbox(pymupdf.Rect(72, y, 540, y + 40), title, fontsize=18)
+        y += 44
+    for para in paragraphs:
+        rect = pymupdf.Rect(72, y, 540, 740)
+        left = page.insert_textbox(rect, para, fontsize=11, lineheight=1.3)
+        y = 740 - left + 16
+    doc.save(path)
+
+
+def two_column_pdf(path: Path, left: list[str], right: list[str], *, title: str) -> None:
+    """A Letter page: a title across the top, then two columns of paragraphs."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_textbox(pymupdf.Rect(72, 68, 540, 112), title, fontsize=18)
+    for x0, x1, paras in ((72, 292, left), (320, 540, right)):
+        y = 120.0
+        for para in paras:
+            left_over = page.insert_textbox(
+                pymupdf.Rect(x0, y, x1, 740), para, fontsize=10, lineheight=1.3
+            )
+            y = 740 - left_over + 14
+    doc.save(path)
+
+
+def degrade(
+    image: Image.Image,
+    *,
+    seed: int = 0,
+    noise: float = 12.0,
+    blur: float = 0.6,
+    skew_deg: float = 0.0,
+    rotate: int = 0,
+) -> Image.Image:
+    """Gaussian noise, a slight blur, a small skew and an optional quarter turn (CCW)."""
+    out = image.convert("L").filter(ImageFilter.GaussianBlur(blur)) if blur else image.convert("L")
+    if skew_deg:
+        out = out.rotate(skew_deg, resample=Image.Resampling.BICUBIC, fillcolor=255, expand=False)
+    arr = np.asarray(out, dtype=np.float32)
+    arr = arr + np.random.default_rng(seed).normal(0, noise, arr.shape)
+    out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    return out.rotate(rotate, expand=True) if rotate else out
+
+
+def scan_pdf(source: Path, target: Path, *, dpi: int = 200, **degrade_kw: object) -> None:
+    """Render every page of ``source``, degrade it, and write an image-only PDF ``target``.
+
+    A rotated page keeps its size on paper: a quarter turn swaps the page's width and height.
+    """
+    src = pymupdf.open(source)
+    out = pymupdf.open()
+    for i, page in enumerate(src):
+        pix = page.get_pixmap(dpi=dpi)
+        image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+        kw = dict(degrade_kw)
+        image = degrade(image, seed=i, **kw)  # type: ignore[arg-type]
+        buf = io.BytesIO()
+        image.save(buf, format="PNG")
+        w_pt, h_pt = image.width * 72 / dpi, image.height * 72 / dpi
+        new = out.new_page(width=w_pt, height=h_pt)
+        new.insert_image(new.rect, stream=buf.getvalue())
+    out.save(target)
+
+
+def cer(expected: str, actual: str) -> float:
+    """Character error rate: edit distance over the expected length, whitespace normalised."""
+    from rapidfuzz.distance import Levenshtein
+
+    a = " ".join(expected.split())
+    b = " ".join(actual.split())
+    return Levenshtein.distance(a, b) / max(1, len(a))
