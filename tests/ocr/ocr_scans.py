@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pymupdf
+import pytest
 from PIL import Image, ImageFilter
 
 WORDS = [
@@ -107,23 +111,35 @@ def degrade(
     return out.rotate(rotate, expand=True) if rotate else out
 
 
-def scan_pdf(source: Path, target: Path, *, dpi: int = 200, **degrade_kw: object) -> None:
+def scan_pdf(
+    source: Path,
+    target: Path,
+    *,
+    dpi: int = 200,
+    per_page: Sequence[Mapping[str, Any]] = (),
+    invisible_text: str = "",
+) -> None:
     """Render every page of ``source``, degrade it, and write an image-only PDF ``target``.
 
-    A rotated page keeps its size on paper: a quarter turn swaps the page's width and height.
+    ``per_page[i]`` holds :func:`degrade` arguments for page ``i`` (default: noise and blur
+    only). A quarter-turned page is stored sideways, as a scanner would. ``invisible_text``
+    adds an invisible (render mode 3) text layer over every page, as a bad OCR program would.
     """
     src = pymupdf.open(source)
     out = pymupdf.open()
     for i, page in enumerate(src):
         pix = page.get_pixmap(dpi=dpi)
         image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
-        kw = dict(degrade_kw)
-        image = degrade(image, seed=i, **kw)  # type: ignore[arg-type]
+        kw = dict(per_page[i]) if i < len(per_page) else {}
+        image = degrade(image, seed=i, **kw)
         buf = io.BytesIO()
         image.save(buf, format="PNG")
-        w_pt, h_pt = image.width * 72 / dpi, image.height * 72 / dpi
-        new = out.new_page(width=w_pt, height=h_pt)
+        new = out.new_page(width=image.width * 72 / dpi, height=image.height * 72 / dpi)
         new.insert_image(new.rect, stream=buf.getvalue())
+        if invisible_text:
+            new.insert_textbox(
+                new.rect + (72, 72, -72, -72), invisible_text, fontsize=11, render_mode=3
+            )
     out.save(target)
 
 
@@ -134,3 +150,46 @@ def cer(expected: str, actual: str) -> float:
     a = " ".join(expected.split())
     b = " ".join(actual.split())
     return Levenshtein.distance(a, b) / max(1, len(a))
+
+
+@dataclass(frozen=True)
+class ScannedFixture:
+    """An image-only PDF and the text each page should read as, in order."""
+
+    path: Path
+    expected: Sequence[str]
+
+
+def _merge(target: Path, parts: Sequence[Path]) -> None:
+    doc = pymupdf.open()
+    for part in parts:
+        doc.insert_pdf(pymupdf.open(part))
+    doc.save(target)
+
+
+@pytest.fixture(scope="session")
+def scanned(tmp_path_factory: pytest.TempPathFactory) -> ScannedFixture:
+    """Three scanned pages: one column skewed 1.5 degrees; two columns; one turned 90 degrees.
+
+    All with noise and blur, rendered at 200 dpi.
+    """
+    d = tmp_path_factory.mktemp("scans")
+    one = [sentence_text(i, 45) for i in range(3)]
+    left = [sentence_text(10 + i, 40) for i in range(3)]
+    right = [sentence_text(20 + i, 40) for i in range(3)]
+    turned = [sentence_text(30 + i, 45) for i in range(2)]
+    single_column_pdf(d / "a.pdf", one, title="Field Notes on Rivers")
+    two_column_pdf(d / "b.pdf", left, right, title="Two Column Report")
+    single_column_pdf(d / "c.pdf", turned, title="A Page Scanned Sideways")
+    _merge(d / "born.pdf", [d / "a.pdf", d / "b.pdf", d / "c.pdf"])
+    scan_pdf(
+        d / "born.pdf",
+        d / "scan.pdf",
+        per_page=[{"skew_deg": 1.5}, {}, {"rotate": 90, "skew_deg": -0.8}],
+    )
+    expected = [
+        " ".join(["Field Notes on Rivers", *one]),
+        " ".join(["Two Column Report", *left, *right]),
+        " ".join(["A Page Scanned Sideways", *turned]),
+    ]
+    return ScannedFixture(d / "scan.pdf", expected)
