@@ -95,6 +95,9 @@ def test_invisible_layer_over_matching_ink_is_kept(tmp_path: Path) -> None:
     assert not t.needs_ocr and "matches" in t.reason
 
 
+_LETTER = BBox(0, 0, 612, 792)
+
+
 @dataclass
 class _FakePage:
     """What triage reads of a PageView: lines, image boxes, drawings and the page box."""
@@ -102,7 +105,7 @@ class _FakePage:
     lines: tuple[TextLine, ...]
     image_boxes: tuple[BBox, ...] = ()
     drawings: tuple[object, ...] = ()
-    bbox: BBox = BBox(0, 0, 612, 792)
+    bbox: BBox = _LETTER
 
 
 def _fake_line(text: str, y: float) -> TextLine:

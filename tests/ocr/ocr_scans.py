@@ -138,7 +138,10 @@ def scan_pdf(
         new.insert_image(new.rect, stream=buf.getvalue())
         if invisible_text:
             new.insert_textbox(
-                new.rect + (72, 72, -72, -72), invisible_text, fontsize=11, render_mode=3
+                pymupdf.Rect(72, 72, new.rect.width - 72, new.rect.height - 72),
+                invisible_text,
+                fontsize=11,
+                render_mode=3,
             )
     out.save(target)
 

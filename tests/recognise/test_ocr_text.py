@@ -78,14 +78,14 @@ def _read(
     return ["\n\n".join(texts[p.page_index]) for p in pages]
 
 
-def test_scanned_pages_read_in_order_with_tesseract(scanned: ScannedFixture) -> None:
+def test_scanned_pages_read_in_order_with_tesseract(scanned: ScannedFixture) -> None:  # noqa: F811
     with open_pdf(scanned.path) as doc:
         texts = _read(list(doc.pages()), _context())
     rates = [cer(exp, got) for exp, got in zip(scanned.expected, texts, strict=True)]
     assert max(rates) < 0.03, rates
 
 
-def test_one_region_per_page_still_reads_column_by_column(scanned: ScannedFixture) -> None:
+def test_one_region_per_page_still_reads_column_by_column(scanned: ScannedFixture) -> None:  # noqa: F811
     with open_pdf(scanned.path) as doc:
         (text,) = _read([doc.page(1)], _context(), whole_page=True)
     assert cer(scanned.expected[1], text) < 0.03
@@ -93,7 +93,7 @@ def test_one_region_per_page_still_reads_column_by_column(scanned: ScannedFixtur
 
 
 @pytest.mark.slow
-def test_rapidocr_reads_two_columns_in_order(scanned: ScannedFixture) -> None:
+def test_rapidocr_reads_two_columns_in_order(scanned: ScannedFixture) -> None:  # noqa: F811
     pytest.importorskip("rapidocr")
     with open_pdf(scanned.path) as doc:
         (text,) = _read([doc.page(1)], _context("rapidocr"), whole_page=True)
@@ -101,7 +101,7 @@ def test_rapidocr_reads_two_columns_in_order(scanned: ScannedFixture) -> None:
 
 
 def test_garbage_invisible_layer_is_detected_and_reocrd(
-    tmp_path_factory: pytest.TempPathFactory, scanned: ScannedFixture
+    tmp_path_factory: pytest.TempPathFactory, scanned: ScannedFixture  # noqa: F811
 ) -> None:
     import pymupdf
 
