@@ -76,8 +76,11 @@ def test_bad_inputs_fail_with_one_line(tmp_path: Path, simple_pdf: Path) -> None
 
 def test_encrypted_needs_password(make_pdf: Callable[..., Path]) -> None:
     pdf = make_pdf(
-        "secret.pdf", simple_page, encryption=pymupdf.PDF_ENCRYPT_AES_256,
-        user_pw="pw", owner_pw="owner",
+        "secret.pdf",
+        simple_page,
+        encryption=pymupdf.PDF_ENCRYPT_AES_256,
+        user_pw="pw",
+        owner_pw="owner",
     )
     failed = convert(pdf)
     assert failed.status == "failed" and "password" in failed.errors[0].message
@@ -87,7 +90,8 @@ def test_encrypted_needs_password(make_pdf: Callable[..., Path]) -> None:
 def test_failing_recogniser_falls_back_and_is_recorded(simple_pdf: Path) -> None:
     echo = EchoRecogniser("ocr")
     result = convert(
-        simple_pdf, profile="fast",
+        simple_pdf,
+        profile="fast",
         backends={"pdf-text": FailingRecogniser("pdf-text"), "ocr": echo},
     )
     assert result.status == "partial"
@@ -96,8 +100,9 @@ def test_failing_recogniser_falls_back_and_is_recorded(simple_pdf: Path) -> None
 
 
 def test_failing_layout_falls_back_to_heuristics(simple_pdf: Path) -> None:
-    result = convert(simple_pdf, backends={"pymupdf-layout": FailingLayout()},
-                     profile=_always_model())
+    result = convert(
+        simple_pdf, backends={"pymupdf-layout": FailingLayout()}, profile=_always_model()
+    )
     assert result.status == "partial"
     assert result.errors[0].stage == "layout"
     assert "1 Introduction" in result.markdown
@@ -117,8 +122,9 @@ def test_static_layout_and_order(two_column_pdf: Path) -> None:
     from pdf2md.profile import resolve_profile
 
     prof = resolve_profile("fast", overrides={"layout.fallback": "text-heuristic"})
-    md = convert(two_column_pdf, profile=prof,
-                 backends={"text-heuristic": StaticLayout({0: regions})}).markdown
+    md = convert(
+        two_column_pdf, profile=prof, backends={"text-heuristic": StaticLayout({0: regions})}
+    ).markdown
     assert md.index("Column1 para1") < md.index("Column2 para1")
 
 

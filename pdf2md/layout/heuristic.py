@@ -177,8 +177,12 @@ class HeuristicLayout:
             return RegionKind.TEXT
         bold = all(s.is_bold for ln in group for s in ln.spans if s.text.strip())
         numbered = text[:1].isdigit()
-        if (group_size >= 1.5 * size and page.page_index == 0 and not numbered
-                and group[0].bbox.y0 < 0.4 * page.height_pt):
+        if (
+            group_size >= 1.5 * size
+            and page.page_index == 0
+            and not numbered
+            and group[0].bbox.y0 < 0.4 * page.height_pt
+        ):
             return RegionKind.TITLE
         if group_size >= 1.15 * size:
             return RegionKind.SECTION_HEADER

@@ -74,6 +74,10 @@ class Paragraph:
 
 
 _HYPHEN_END = re.compile(r"[A-Za-zÀ-ÿ]-$")
+# A list marker at the start of a row: a bullet glyph, or an enumerator like "1." "a)" "(iv)".
+LIST_MARKER = re.compile(
+    r"^(?:[•●○◦▪▫■□‣⁃∙·\-–—*]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\))\s+"
+)
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -210,7 +214,8 @@ def split_paragraphs(block: Sequence[Line]) -> list[Paragraph]:
     """One column block's lines (fragments on one row merged) split into paragraphs.
 
     A paragraph ends at a vertical gap clearly above the block's usual line gap, at a
-    first-line indent, or where the text height changes sharply (a heading).
+    first-line indent, where the text height changes sharply (a heading), or before a row
+    that starts with a list marker.
     """
     rows = [_merge_row(r) for r in _rows(block)]
     if not rows:
@@ -223,7 +228,8 @@ def split_paragraphs(block: Sequence[Line]) -> list[Paragraph]:
     for prev, row, gap in zip(rows, rows[1:], gaps, strict=False):
         indent = row.bbox.x0 - left > 1.2 * height and prev.bbox.x0 - left < 0.5 * height
         size_change = max(row.height, prev.height) > 1.35 * min(row.height, prev.height)
-        if gap > max(usual + 0.6 * height, 0.5 * height) or indent or size_change:
+        bullet = LIST_MARKER.match(row.text) is not None
+        if gap > max(usual + 0.6 * height, 0.5 * height) or indent or size_change or bullet:
             paragraphs.append([])
         paragraphs[-1].append(row)
     return [Paragraph(tuple(p)) for p in paragraphs]

@@ -9,13 +9,14 @@ Paragraphs are separated by blank lines; headings are one line of text.
 from __future__ import annotations
 
 import logging
+import re
 import statistics
 from collections.abc import Sequence
 
 from pdf2md.backend import BackendContext, RegionCrop
 from pdf2md.model import Content, RegionKind
 from pdf2md.ocr.gate import holds_text
-from pdf2md.ocr.lines import Word, join_lines, paragraphs
+from pdf2md.ocr.lines import LIST_MARKER, Word, join_lines, paragraphs
 from pdf2md.ocr.orientation import dark_mask
 from pdf2md.ocr.pages import OcrPage, OcrStats, PageOcr
 
@@ -75,6 +76,7 @@ class OcrTextRecogniser:
         words = [w for j, w in enumerate(page.words) if owner.get((page.page_index, j)) == id(crop)]
         text = region_text(words, crop.region.kind)
         confidence = statistics.fmean(w.confidence for w in words) if words else None
+        size = _font_size_pt(words)
         return Content(
             region_id=crop.region.id,
             text=text,
@@ -82,6 +84,7 @@ class OcrTextRecogniser:
             recogniser=self.recogniser_id,
             method="ocr",
             confidence=confidence,
+            font_size_pt=size,
         )
 
 
@@ -113,12 +116,47 @@ def _assign_words(
 def region_text(words: Sequence[Word], kind: RegionKind) -> str:
     """Markdown text for a region's words: paragraphs split by blank lines.
 
-    Headings and captions come out as one line. An empty string where no words fell inside.
+    Headings and captions come out as one line. Paragraphs that start with a bullet or an
+    enumerator become Markdown list items (consecutive items on consecutive lines); other
+    paragraphs are escaped so that they do not read as Markdown syntax. An empty string where
+    no words fell inside.
     """
-    paras = paragraphs(words)
+    paras = [p.text for p in paragraphs(words) if p.text]
     if kind in _ONE_LINE:
-        return join_lines([p.text for p in paras])
-    return "\n\n".join(p.text for p in paras if p.text)
+        return join_lines(paras).strip().strip("#").strip()
+    out = ""
+    was_item = False
+    for text in paras:
+        item = _list_item(text) if kind is not RegionKind.CODE else None
+        sep = "\n" if item is not None and was_item else "\n\n"
+        out = f"{out}{sep if out else ''}{item if item is not None else _escape(text)}"
+        was_item = item is not None
+    return out
+
+
+def _list_item(text: str) -> str | None:
+    """``- text`` or ``N. text`` where the paragraph starts with a list marker, else None."""
+    match = LIST_MARKER.match(text)
+    if match is None:
+        return None
+    marker = match.group(0).strip().strip("()")
+    number = marker[:-1] if marker[-1:] in ".)" else ""
+    rest = text[match.end() :]
+    return f"{int(number)}. {rest}" if number.isdigit() else f"- {rest}"
+
+
+_MD_START = re.compile(r"^([#>+]|[-*](?=\s)|\d+[.)](?=\s))")
+
+
+def _escape(text: str) -> str:
+    return _MD_START.sub(lambda m: "\\" + m.group(1), text, count=1)
+
+
+def _font_size_pt(words: Sequence[Word]) -> float | None:
+    """The text's size in points, estimated from word heights (ink about 0.8 x the font size)."""
+    if not words:
+        return None
+    return round(statistics.median(w.bbox.height for w in words) / 0.8, 1)
 
 
 def _figure_has_text(crop: RegionCrop) -> bool:

@@ -158,7 +158,9 @@ def _drop_line_numbers(lines: list[TextLine]) -> list[TextLine]:
             continue
         first = line.spans[0]
         if len(line.spans) > 1 and not first.is_mono and _is_line_number(first.text):
-            line = replace(line, spans=line.spans[1:], bbox=BBox.enclosing([s.bbox for s in line.spans[1:]]))
+            line = replace(
+                line, spans=line.spans[1:], bbox=BBox.enclosing([s.bbox for s in line.spans[1:]])
+            )
         out.append(line)
     return out
 

@@ -73,14 +73,22 @@ def merge_drop_caps(lines: Sequence[TextLine]) -> list[TextLine]:
         text = cap.text.strip()
         if len(text) != 1 or not text.isalpha() or cap.bbox.height < 1.8 * usual:
             continue
-        right = [ln for ln in out if ln is not cap and ln.bbox.x0 >= cap.bbox.x1 - 2
-                 and cap.bbox.y0 - usual <= ln.bbox.y0 <= cap.bbox.y1]
+        right = [
+            ln
+            for ln in out
+            if ln is not cap
+            and ln.bbox.x0 >= cap.bbox.x1 - 2
+            and cap.bbox.y0 - usual <= ln.bbox.y0 <= cap.bbox.y1
+        ]
         if not right:
             continue
         first = min(right, key=lambda ln: ln.bbox.y0)
         spans = (replace(cap.spans[0], text=text, size=first.spans[0].size), *first.spans)
-        merged = replace(first, spans=spans, bbox=first.bbox.union(
-            BBox(cap.bbox.x0, first.bbox.y0, cap.bbox.x1, first.bbox.y1)))
+        merged = replace(
+            first,
+            spans=spans,
+            bbox=first.bbox.union(BBox(cap.bbox.x0, first.bbox.y0, cap.bbox.x1, first.bbox.y1)),
+        )
         out = [merged if ln is first else ln for ln in out if ln is not cap]
     return out
 
@@ -129,8 +137,9 @@ def _marker(span: TextSpan) -> str:
     return "*" if span.is_italic else ""
 
 
-def _link_pieces(span: TextSpan, marker: str, links: Sequence[Link],
-                 chars: CharSource) -> list[_Piece]:
+def _link_pieces(
+    span: TextSpan, marker: str, links: Sequence[Link], chars: CharSource
+) -> list[_Piece]:
     """A span that a link covers only in part, cut at the link's edges (by glyph)."""
     out: list[_Piece] = []
     for ch in chars(span.bbox):
@@ -143,8 +152,9 @@ def _link_pieces(span: TextSpan, marker: str, links: Sequence[Link],
     return [(normalise_text(t), m, u) for t, m, u in out]
 
 
-def _pieces(row: Sequence[TextLine], links: Sequence[Link], styles: bool,
-            chars: CharSource | None = None) -> list[_Piece]:
+def _pieces(
+    row: Sequence[TextLine], links: Sequence[Link], styles: bool, chars: CharSource | None = None
+) -> list[_Piece]:
     pieces: list[_Piece] = []
     for line in row:
         if pieces and not pieces[-1][0].endswith(" "):
@@ -153,8 +163,10 @@ def _pieces(row: Sequence[TextLine], links: Sequence[Link], styles: bool,
             text = normalise_text(span.text)
             marker = _marker(span) if styles and text.strip() else ""
             hits = [ln for ln in links if ln.bbox.intersect(span.bbox).area > 0]
-            if hits and chars is not None and not all(
-                span.bbox.overlap_ratio(ln.bbox) > 0.9 for ln in hits
+            if (
+                hits
+                and chars is not None
+                and not all(span.bbox.overlap_ratio(ln.bbox) > 0.9 for ln in hits)
             ):
                 pieces.extend(_link_pieces(span, marker, hits, chars))
             else:
@@ -162,9 +174,7 @@ def _pieces(row: Sequence[TextLine], links: Sequence[Link], styles: bool,
     return pieces
 
 
-def styled_row(
-    row: Sequence[TextLine], links: Sequence[Link], *, styles: bool = True
-) -> str:
+def styled_row(row: Sequence[TextLine], links: Sequence[Link], *, styles: bool = True) -> str:
     """One visual row as Markdown: bold, italic, code spans and links kept."""
     return _merge_pieces(_pieces(row, links, styles))
 
@@ -216,7 +226,9 @@ def _merge_pieces(pieces: list[_Piece]) -> str:
         elif runs and _touching_emphasis(runs[-1], text, marker, link):
             # "***Abstract***" right before "**—**" would not parse: keep the shared style
             common = "**" if "**" in str(runs[-1][1]) and "**" in marker else ""
-            common = common or ("*" if str(runs[-1][1]) in ("*", "***") and marker in ("*", "***") else "")
+            common = common or (
+                "*" if str(runs[-1][1]) in ("*", "***") and marker in ("*", "***") else ""
+            )
             runs[-1] = [str(runs[-1][0]) + text, common, link]
         else:
             runs.append([text, marker, link])
@@ -257,7 +269,12 @@ def join_point(before: str, after: str) -> tuple[str, str]:
     """
     if _is_split_word(before, after):
         return before[:-1], ""
-    if before.endswith(_HYPHENS) and len(before) >= 2 and before[-2].isalnum() and after[:1].isalnum():
+    if (
+        before.endswith(_HYPHENS)
+        and len(before) >= 2
+        and before[-2].isalnum()
+        and after[:1].isalnum()
+    ):
         return before, ""
     return before, " "
 

@@ -176,7 +176,9 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> ScannedFixture:
 
     All with noise and blur, rendered at 200 dpi.
     """
-    d = tmp_path_factory.mktemp("scans")
+    # Several test modules import this fixture; they share one build in the session's temp root.
+    d = tmp_path_factory.getbasetemp() / "ocr-scans"
+    d.mkdir(exist_ok=True)
     one = [sentence_text(i, 45) for i in range(3)]
     left = [sentence_text(10 + i, 40) for i in range(3)]
     right = [sentence_text(20 + i, 40) for i in range(3)]
@@ -185,14 +187,43 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> ScannedFixture:
     two_column_pdf(d / "b.pdf", left, right, title="Two Column Report")
     single_column_pdf(d / "c.pdf", turned, title="A Page Scanned Sideways")
     _merge(d / "born.pdf", [d / "a.pdf", d / "b.pdf", d / "c.pdf"])
-    scan_pdf(
-        d / "born.pdf",
-        d / "scan.pdf",
-        per_page=[{"skew_deg": 1.5}, {}, {"rotate": 90, "skew_deg": -0.8}],
-    )
+    if not (d / "scan.pdf").is_file():
+        scan_pdf(
+            d / "born.pdf",
+            d / "scan.pdf",
+            per_page=[{"skew_deg": 1.5}, {}, {"rotate": 90, "skew_deg": -0.8}],
+        )
     expected = [
         " ".join(["Field Notes on Rivers", *one]),
         " ".join(["Two Column Report", *left, *right]),
         " ".join(["A Page Scanned Sideways", *turned]),
     ]
     return ScannedFixture(d / "scan.pdf", expected)
+
+
+TABLE_ROWS = [
+    ["City", "Country", "Population"],
+    ["Lisbon", "Portugal", "545000"],
+    ["Vienna", "Austria", "1982000"],
+    ["Oslo", "Norway", "709000"],
+    ["Dublin", "Ireland", "592000"],
+]
+TABLE_BOX = (72.0, 200.0, 472.0, 330.0)
+
+
+def table_pdf(path: Path) -> None:
+    """A page with a short paragraph and a ruled 3 x 5 table at :data:`TABLE_BOX`."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.insert_textbox(pymupdf.Rect(72, 72, 540, 180), sentence_text(99, 40), fontsize=11)
+    x0, y0, x1, y1 = TABLE_BOX
+    col_w = (x1 - x0) / 3
+    row_h = (y1 - y0) / len(TABLE_ROWS)
+    for r, row in enumerate(TABLE_ROWS):
+        for c, cell in enumerate(row):
+            rect = pymupdf.Rect(
+                x0 + c * col_w, y0 + r * row_h, x0 + (c + 1) * col_w, y0 + (r + 1) * row_h
+            )
+            page.draw_rect(rect, color=(0, 0, 0), width=0.8)
+            page.insert_text((rect.x0 + 6, rect.y1 - 8), cell, fontsize=11)
+    doc.save(path)

@@ -63,3 +63,17 @@ def test_join_lines_removes_end_of_line_hyphen_only_before_lowercase() -> None:
 
 def test_no_words_no_paragraphs() -> None:
     assert paragraphs([]) == []
+
+
+def test_list_rows_start_their_own_paragraphs_and_become_items() -> None:
+    from pdf2md.model import RegionKind
+    from pdf2md.recognise.ocr_text import region_text
+
+    words = _line("Shopping list for today", 60, 60, 0)
+    words += _line("• apples and pears", 60, 74, 1) + _line("• fresh bread", 60, 88, 2)
+    words += _line("1. first step", 60, 102, 3) + _line("2. second step", 60, 116, 4)
+    text = region_text(words, RegionKind.TEXT)
+    assert text == (
+        "Shopping list for today\n\n"
+        "- apples and pears\n- fresh bread\n1. first step\n2. second step"
+    )

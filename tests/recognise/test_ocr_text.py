@@ -101,7 +101,8 @@ def test_rapidocr_reads_two_columns_in_order(scanned: ScannedFixture) -> None:  
 
 
 def test_garbage_invisible_layer_is_detected_and_reocrd(
-    tmp_path_factory: pytest.TempPathFactory, scanned: ScannedFixture  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+    scanned: ScannedFixture,  # noqa: F811
 ) -> None:
     import pymupdf
 
