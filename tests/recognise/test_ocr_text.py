@@ -14,6 +14,7 @@ import pytest
 from pdf2md.backend import BackendContext, RegionCrop
 from pdf2md.model import Region, RegionKind
 from pdf2md.profile import Profile
+from pdf2md.render.markdown import render_markdown
 from pdf2md.source import PageView, open_pdf
 from pdf2md.triage import triage_page
 from tests.ocr.ocr_scans import ScannedFixture, cer, scan_pdf, scanned  # noqa: F401
@@ -78,9 +79,19 @@ def _read(
     return ["\n\n".join(texts[p.page_index]) for p in pages]
 
 
-def test_scanned_pages_read_in_order_with_tesseract(scanned: ScannedFixture) -> None:  # noqa: F811
-    with open_pdf(scanned.path) as doc:
-        texts = _read(list(doc.pages()), _context())
+def test_scanned_pages_convert_in_order_with_tesseract(scanned: ScannedFixture) -> None:  # noqa: F811
+    """End to end through pdf2md.pipeline.convert with the default profile."""
+    from pdf2md.pipeline import convert
+
+    profile = Profile.model_validate({"ocr": {"workers": 2}})
+    result = convert(scanned.path, profile=profile)
+    assert result.status == "ok", result.errors
+    assert result.document is not None
+    pages = result.document.pages
+    assert [p.method for p in pages] == ["ocr", "ocr", "ocr"]
+    assert all(p.triage is not None and p.triage.reason == "no text layer" for p in pages)
+    rendered = render_markdown(result.document)
+    texts = [rendered.text[a:b].replace("#", "") for a, b, _ in rendered.page_spans]
     rates = [cer(exp, got) for exp, got in zip(scanned.expected, texts, strict=True)]
     assert max(rates) < 0.03, rates
 
