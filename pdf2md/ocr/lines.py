@@ -75,8 +75,10 @@ class Paragraph:
 
 _HYPHEN_END = re.compile(r"[A-Za-zÀ-ÿ]-$")
 # A list marker at the start of a row: a bullet glyph, or an enumerator like "1." "a)" "(iv)".
+# OCR engines often read a round bullet as one of "¢©«°»", or as "e" before a capital.
 LIST_MARKER = re.compile(
-    r"^(?:[•●○◦▪▫■□‣⁃∙·\-–—*]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\))\s+"
+    r"^(?:[•●○◦▪▫■□‣⁃∙·\-–—*¢©«°»]|e(?=\s+[A-Z])|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]"
+    r"|\([ivxIVX]{1,4}\))\s+"
 )
 
 
@@ -226,7 +228,11 @@ def split_paragraphs(block: Sequence[Line]) -> list[Paragraph]:
     left = min(r.bbox.x0 for r in rows)
     paragraphs: list[list[Line]] = [[rows[0]]]
     for prev, row, gap in zip(rows, rows[1:], gaps, strict=False):
-        indent = row.bbox.x0 - left > 1.2 * height and prev.bbox.x0 - left < 0.5 * height
+        in_item = LIST_MARKER.match(paragraphs[-1][0].text) is not None
+        # A list item's wrapped lines hang under its text: that indent does not start a paragraph.
+        indent = (
+            row.bbox.x0 - left > 1.2 * height and prev.bbox.x0 - left < 0.5 * height and not in_item
+        )
         size_change = max(row.height, prev.height) > 1.35 * min(row.height, prev.height)
         bullet = LIST_MARKER.match(row.text) is not None
         if gap > max(usual + 0.6 * height, 0.5 * height) or indent or size_change or bullet:

@@ -123,7 +123,9 @@ def region_text(words: Sequence[Word], kind: RegionKind) -> str:
     """
     paras = [p.text for p in paragraphs(words) if p.text]
     if kind in _ONE_LINE:
-        return join_lines(paras).strip().strip("#").strip()
+        heading = join_lines(paras)
+        marker = LIST_MARKER.match(heading) if kind.is_heading else None
+        return heading[marker.end() if marker else 0 :].strip().strip("#").strip()
     out = ""
     was_item = False
     for text in paras:

@@ -77,3 +77,18 @@ def test_list_rows_start_their_own_paragraphs_and_become_items() -> None:
         "Shopping list for today\n\n"
         "- apples and pears\n- fresh bread\n1. first step\n2. second step"
     )
+
+
+def test_hanging_indent_continues_a_list_item_and_misread_bullets_count() -> None:
+    from pdf2md.model import RegionKind
+    from pdf2md.recognise.ocr_text import region_text
+
+    words = _line("¢ the process molds to the needs of the people and", 60, 60, 0)
+    words += _line("team, not the other way around", 78, 74, 1)
+    words += _line("¢ key traits must exist", 60, 88, 2)
+    assert region_text(words, RegionKind.TEXT) == (
+        "- the process molds to the needs of the people and team, not the other way around\n"
+        "- key traits must exist"
+    )
+    heading = _line("¢ Human Factors", 60, 20, 0, h=16)
+    assert region_text(heading, RegionKind.SECTION_HEADER) == "Human Factors"
