@@ -52,8 +52,11 @@ class Line:
 
     @property
     def text(self) -> str:
-        """Words joined by single spaces."""
-        return " ".join(w.text for w in self.words)
+        """Words joined by single spaces (none between Chinese or Japanese characters)."""
+        out = ""
+        for w in self.words:
+            out = f"{out}{joiner(out, w.text)}{w.text}"
+        return out
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,18 @@ LIST_MARKER = re.compile(
 )
 
 
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return 0x3000 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0xFF00 <= code <= 0xFFEF
+
+
+def joiner(left: str, right: str) -> str:
+    """The separator between two pieces of text: a space, or nothing between CJK characters."""
+    if not left or not right:
+        return ""
+    return "" if _is_cjk(left[-1]) and _is_cjk(right[0]) else " "
+
+
 def join_lines(lines: Sequence[str]) -> str:
     """Join line texts with spaces; ``exam-`` + ``ple`` becomes ``example``.
 
@@ -97,7 +112,7 @@ def join_lines(lines: Sequence[str]) -> str:
         if out and _HYPHEN_END.search(out) and text[0].islower():
             out = out[:-1] + text
         else:
-            out = f"{out} {text}" if out else text
+            out = f"{out}{joiner(out, text)}{text}"
     return out
 
 

@@ -92,3 +92,13 @@ def test_hanging_indent_continues_a_list_item_and_misread_bullets_count() -> Non
     )
     heading = _line("¢ Human Factors", 60, 20, 0, h=16)
     assert region_text(heading, RegionKind.SECTION_HEADER) == "Human Factors"
+
+
+def test_no_spaces_between_cjk_characters() -> None:
+    words = [
+        Word(ch, BBox(60 + 12 * i, 60, 70 + 12 * i, 70), 0.9, 0) for i, ch in enumerate("中文文本")
+    ]
+    words += [Word("PDF", BBox(110, 60, 130, 70), 0.9, 0)]
+    words += [Word("识别", BBox(60, 74, 84, 84), 0.9, 1)]
+    assert [p.text for p in paragraphs(words)] == ["中文文本 PDF 识别"]
+    assert join_lines(["第一行", "第二行"]) == "第一行第二行"
