@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 GEOMETRY_KEY = "pdf2md.ocr.geometry"
 NO_TEXT_KEY = "pdf2md.ocr.no_text_boxes"
 _GEOMETRY_DPI = 100
+# Large pages (posters, slides wrapped at 1 pt per pixel) are rendered at a lower dpi so the
+# long side stays under this many pixels: engines downscale huge images badly, and slowly.
+MAX_SIDE_PX = 3500
 
 
 @dataclass(frozen=True)
@@ -171,10 +174,10 @@ class PageOcr:
 
     def _prepare(
         self, page: PageView
-    ) -> OcrPage | tuple[Image.Image, PageGeometry, tuple[int, int]]:
+    ) -> OcrPage | tuple[Image.Image, PageGeometry, tuple[int, int], int]:
         """Render, mask and turn one page upright (main thread), or skip it when blank."""
         geom = cached_geometry(page, self._classifier)
-        dpi = self.context.profile.ocr.dpi
+        dpi = page_dpi(page, self.context.profile.ocr.dpi)
         image = page.render(dpi=dpi)
         self.stats.pages += 1
         self.stats.page_area += page.bbox.area
@@ -183,7 +186,7 @@ class PageOcr:
             self.stats.masked_area += page.bbox.area
             return OcrPage(page.page_index, (), (), geom, skipped="blank")
         self._mask_figures(page, image, dpi)
-        return geom.upright(image), geom, image.size
+        return geom.upright(image), geom, image.size, dpi
 
     def _mask_figures(self, page: PageView, image: Image.Image, dpi: int) -> None:
         from PIL import ImageDraw
@@ -197,15 +200,25 @@ class PageOcr:
             self.stats.masked_area += box.area
 
     def _read(
-        self, page_index: int, upright: Image.Image, geom: PageGeometry, size_px: tuple[int, int]
+        self,
+        page_index: int,
+        upright: Image.Image,
+        geom: PageGeometry,
+        size_px: tuple[int, int],
+        dpi: int,
     ) -> OcrPage:
         start = time.perf_counter()
         raw = self._engine.read([upright])[0]
-        dpi = self.context.profile.ocr.dpi
         k = 72.0 / dpi
         words = tuple(Word(w.text, w.bbox_px.scale(k), w.confidence, w.line_id) for w in raw)
         boxes = tuple(geom.to_page(w.bbox_px, size_px=size_px, dpi=dpi) for w in raw)
         return OcrPage(page_index, words, boxes, geom, None, time.perf_counter() - start)
+
+
+def page_dpi(page: PageView, dpi: int, max_side_px: int = MAX_SIDE_PX) -> int:
+    """``dpi``, lowered where the page's long side would exceed ``max_side_px`` pixels."""
+    long_side_pt = max(page.width_pt, page.height_pt, 1.0)
+    return max(36, min(dpi, int(max_side_px * 72.0 / long_side_pt)))
 
 
 def _unique(pages: Sequence[PageView]) -> list[PageView]:
