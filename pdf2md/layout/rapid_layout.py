@@ -23,7 +23,7 @@ from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.ocr.gate import holds_text
 from pdf2md.ocr.lines import Line, Word, order_blocks
 from pdf2md.ocr.orientation import OrientationClassifier, PageGeometry, dark_mask
-from pdf2md.ocr.pages import NO_TEXT_KEY, cached_geometry
+from pdf2md.ocr.pages import NO_TEXT_KEY, cached_geometry, page_dpi
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from pdf2md.source import PageView
 
 log = logging.getLogger(__name__)
+
+_MAX_SIDE_PX = 2000
 
 CDLA_KINDS: dict[str, RegionKind] = {
     "text": RegionKind.TEXT,
@@ -106,7 +108,7 @@ class RapidLayout:
         import numpy as np
 
         geom = cached_geometry(page, self._classifier)
-        dpi = self.options.dpi
+        dpi = page_dpi(page, self.options.dpi, _MAX_SIDE_PX)
         image = page.render(dpi=dpi)
         upright = geom.upright(image)
         result = self._model(np.asarray(upright)[:, :, ::-1].copy())
@@ -118,22 +120,22 @@ class RapidLayout:
         mask = dark_mask(upright, max_side_px=max(upright.size))
         if self.options.add_uncovered_text:
             found += [(list(b), "text", 0.0) for b in _uncovered_ink(mask, [f[0] for f in found])]
-        regions = self._regions(page, geom, image.size, found)
-        self._note_text_free_figures(page, regions, mask, geom, image.size)
+        regions = self._regions(page, geom, (image.size, dpi), found)
+        self._note_text_free_figures(page, regions, mask, geom, dpi)
         return regions
 
     def _regions(
         self,
         page: PageView,
         geom: PageGeometry,
-        size_px: tuple[int, int],
+        render: tuple[tuple[int, int], int],
         found: Sequence[tuple[Sequence[float], str, float]],
     ) -> list[Region]:
-        dpi = self.options.dpi
+        size_px, dpi = render
         upright = [BBox(*map(float, box)) for box, _, _ in found]
         order = _reading_order(upright, min_gap=0.1 * dpi)
         regions: list[Region] = []
-        for rank, i in enumerate(order):
+        for i in order:
             _, cls, score = found[i]
             bbox = geom.to_page(upright[i], size_px=size_px, dpi=dpi).clip(page.bbox)
             if bbox.area <= 0:
@@ -144,7 +146,7 @@ class RapidLayout:
                     kind=CDLA_KINDS.get(cls, RegionKind.TEXT),
                     bbox=bbox,
                     page_index=page.page_index,
-                    order=rank,
+                    order=len(regions),
                     confidence=float(score) if score else None,
                     detector=self.name,
                 )
@@ -157,14 +159,14 @@ class RapidLayout:
         regions: Sequence[Region],
         mask: np.ndarray,
         geom: PageGeometry,
-        size_px: tuple[int, int],
+        dpi: int,
     ) -> None:
         """Remember figures without text so that OCR whites them out."""
         free: list[BBox] = []
         for region in regions:
             if region.kind is not RegionKind.FIGURE:
                 continue
-            x0, y0, x1, y1 = (int(v * self.options.dpi / 72) for v in region.bbox)
+            x0, y0, x1, y1 = (int(v * dpi / 72) for v in region.bbox)
             crop = mask[max(0, y0) : y1, max(0, x0) : x1] if geom.rotation == 0 else None
             if crop is not None and crop.size and not holds_text(crop):
                 free.append(region.bbox)

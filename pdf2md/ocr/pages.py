@@ -88,7 +88,7 @@ def cached_geometry(page: PageView, classifier: OrientationClassifier | None) ->
     """The page's orientation and skew, computed once per PageView from a 100-dpi render."""
     geom = page._cache.get(GEOMETRY_KEY)
     if geom is None:
-        geom = detect_geometry(page.render(dpi=_GEOMETRY_DPI), classifier)
+        geom = detect_geometry(page.render(dpi=page_dpi(page, _GEOMETRY_DPI, 2000)), classifier)
         page._cache[GEOMETRY_KEY] = geom
     assert isinstance(geom, PageGeometry)
     return geom

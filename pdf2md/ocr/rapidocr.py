@@ -104,7 +104,7 @@ class RapidOcrEngine:
         if unsupported:
             raise BackendUnavailable(
                 f"rapidocr: the bundled PP-OCR model cannot read {', '.join(unsupported)}; "
-                "set ocr.engine = \"tesseract\" (PDF2MD_OCR__ENGINE=tesseract) with its traineddata"
+                'set ocr.engine = "tesseract" (PDF2MD_OCR__ENGINE=tesseract) with its traineddata'
             )
         try:
             from rapidocr import RapidOCR
