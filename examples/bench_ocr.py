@@ -160,9 +160,12 @@ def quality(args: argparse.Namespace) -> None:
     if not args.no_pymupdf4llm:
         systems["pymupdf4llm:ocr"] = lambda pdf, lang: _pymupdf4llm(pdf)
     scores: dict[tuple[str, str], list[float]] = {}
-    for name, pdf, md, lang in corpus_pages(Path(args.corpus))[: args.limit]:
+    pages = [p for p in corpus_pages(Path(args.corpus)) if args.only in p[0]]
+    for name, pdf, md, lang in pages[: args.limit]:
         truth = md.read_text(encoding="utf-8")
         for system, fn in systems.items():
+            if system == "pdf2md:tesseract" and lang != "english":
+                continue  # only English traineddata is installed here
             start = time.perf_counter()
             score = ned(truth, fn(pdf, lang))
             scores.setdefault((system, lang), []).append(score)
@@ -184,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     q.add_argument("corpus")
     q.add_argument("--engines", nargs="+", default=["tesseract", "rapidocr"])
     q.add_argument("--limit", type=int, default=1000)
+    q.add_argument("--only", default="", help="only pages whose name contains this")
     q.add_argument("--no-pymupdf4llm", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
