@@ -30,8 +30,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pdf2md.pipeline import convert  # noqa: E402
-from pdf2md.profile import Profile, load_profile  # noqa: E402
+from pdf2md.pipeline import convert
+from pdf2md.profile import Profile, load_profile
 
 log = logging.getLogger("bench_ocr")
 
@@ -45,8 +45,11 @@ def make_scans(folder: Path, pages: int) -> Path:
 
     doc = pymupdf.open()
     for i in range(pages):
-        single_column_pdf(folder / f"p{i}.pdf", [sentence_text(100 * i + k, 70) for k in range(5)],
-                          title=f"Section {i + 1}")
+        single_column_pdf(
+            folder / f"p{i}.pdf",
+            [sentence_text(100 * i + k, 70) for k in range(5)],
+            title=f"Section {i + 1}",
+        )
         doc.insert_pdf(pymupdf.open(folder / f"p{i}.pdf"))
     doc.save(folder / "born.pdf")
     scan_pdf(folder / "born.pdf", folder / "scan.pdf", per_page=[{"skew_deg": 0.5}] * pages)
@@ -96,17 +99,23 @@ def speed(args: argparse.Namespace) -> None:
             wall = time.perf_counter() - start
             cpu = _cpu_seconds() - cpu0
             alone = engine_seconds(engine, scan)
-            print(json.dumps({
-                "engine": engine, "pages": args.pages, "status": result.status,
-                "s_per_page_convert": round(wall / args.pages, 2),
-                # CPU seconds per page, halved: the wall time per page two dedicated cores
-                # would give, a fair figure on a machine that others share.
-                "cpu_s_per_page": round(cpu / args.pages, 2),
-                "est_wall_s_per_page_2_cores": round(cpu / args.pages / 2, 2),
-                "s_per_page_engine": round(alone, 2),
-                "timings": {k: round(v, 2) for k, v in result.timings.items()},
-                "cpus": len(os.sched_getaffinity(0)),
-            }))
+            print(
+                json.dumps(
+                    {
+                        "engine": engine,
+                        "pages": args.pages,
+                        "status": result.status,
+                        "s_per_page_convert": round(wall / args.pages, 2),
+                        # CPU seconds per page, halved: the wall time per page two dedicated cores
+                        # would give, a fair figure on a machine that others share.
+                        "cpu_s_per_page": round(cpu / args.pages, 2),
+                        "est_wall_s_per_page_2_cores": round(cpu / args.pages / 2, 2),
+                        "s_per_page_engine": round(alone, 2),
+                        "timings": {k: round(v, 2) for k, v in result.timings.items()},
+                        "cpus": len(os.sched_getaffinity(0)),
+                    }
+                )
+            )
 
 
 _MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|<[^>]+>|[#*_`|>\-]+|\$+")
@@ -136,8 +145,14 @@ def corpus_pages(root: Path) -> list[tuple[str, Path, Path, str]]:
         if pdf.is_file() and md.is_file():
             out.append((f"omnidocbench/{stem}", pdf, md, lang))
     for name in ("ocr_test", "ocr_test_rotated_90", "ocr_test_rotated_180"):
-        out.append((f"docling/{name}", root / "docling" / "pdfs" / f"{name}.pdf",
-                    root / "docling" / "groundtruth" / f"{name}.tesseract.full_page.md", "english"))
+        out.append(
+            (
+                f"docling/{name}",
+                root / "docling" / "pdfs" / f"{name}.pdf",
+                root / "docling" / "groundtruth" / f"{name}.tesseract.full_page.md",
+                "english",
+            )
+        )
     return out
 
 
@@ -153,9 +168,11 @@ def quality(args: argparse.Namespace) -> None:
     """Print one JSON line per page and system, then the mean per system and language."""
     systems: dict[str, Callable[[Path, str], str]] = {}
     for engine in args.engines:
+
         def run(pdf: Path, lang: str, engine: str = engine) -> str:
             langs = ["eng"] if lang == "english" or engine == "tesseract" else ["chi_sim", "eng"]
             return convert(pdf, profile=_profile(engine, languages=langs)).markdown
+
         systems[f"pdf2md:{engine}"] = run
     if not args.no_pymupdf4llm:
         systems["pymupdf4llm:ocr"] = lambda pdf, lang: _pymupdf4llm(pdf)
@@ -169,11 +186,29 @@ def quality(args: argparse.Namespace) -> None:
             start = time.perf_counter()
             score = ned(truth, fn(pdf, lang))
             scores.setdefault((system, lang), []).append(score)
-            print(json.dumps({"page": name, "lang": lang, "system": system, "ned": round(score, 3),
-                              "s": round(time.perf_counter() - start, 1)}), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "page": name,
+                        "lang": lang,
+                        "system": system,
+                        "ned": round(score, 3),
+                        "s": round(time.perf_counter() - start, 1),
+                    }
+                ),
+                flush=True,
+            )
     for (system, lang), vals in sorted(scores.items()):
-        print(json.dumps({"system": system, "lang": lang, "pages": len(vals),
-                          "mean_ned": round(statistics.fmean(vals), 3)}))
+        print(
+            json.dumps(
+                {
+                    "system": system,
+                    "lang": lang,
+                    "pages": len(vals),
+                    "mean_ned": round(statistics.fmean(vals), 3),
+                }
+            )
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> None:
