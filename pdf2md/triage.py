@@ -1,7 +1,8 @@
 """Per-page triage: can the text layer be trusted, or does the page need OCR?
 
 Cheap features only (the text ``dict`` the page already extracted, image placements and, only
-for pages whose text is invisible, a 36-dpi render): milliseconds per page.
+for pages whose text is invisible, a render about 600 px on its long side): milliseconds
+per page.
 
 A text layer is *untrustworthy* where it has many U+FFFD, private-use or control characters
 (unmapped glyphs, CID garbage), where its words do not look like words, where it is invisible
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 OcrMode = Literal["auto", "force", "off"]
 
 _BAD_GLYPHS = 0.10
-_WORDLIKE_MIN = 0.55
+_WORDLIKE_MIN = 0.5
 _INVISIBLE_SHARE = 0.5
 _INK_MATCH_MIN = 0.5
 _MOSTLY_IMAGE = 0.5
@@ -36,7 +37,7 @@ _LITTLE_TEXT = 0.05
 _VECTOR_TEXT_PATHS = 200
 _INK_DPI = 36
 
-_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+")
 _VOWELS = set("aeiouyAEIOUYàâäéèêëîïôöùûüÀÂÄÉÈÊËÎÏÔÖÙÛÜåæøÅÆØáíóúñÁÍÓÚÑ")
 
 
@@ -56,19 +57,20 @@ def _is_bad(ch: str) -> bool:
 
 
 def wordlike_share(text: str) -> float | None:
-    """Share of Latin-letter tokens that look like words (a vowel, not too long, sane case).
+    """Share of Latin words (4+ letters) that look like words: a vowel, sane case, not too long.
 
-    ``None`` where there are fewer than 8 such tokens (too little to judge, or another script).
+    Short tokens (math variables, abbreviations) are not judged; all-capital tokens pass.
+    ``None`` where fewer than 20 tokens are left (too little to judge, or another script).
     """
-    tokens = [t for t in _TOKEN.findall(text) if t.isascii() or any(c in _VOWELS for c in t)]
-    if len(tokens) < 8:
+    tokens = [t for t in _TOKEN.findall(text) if len(t) >= 4]
+    if len(tokens) < 20:
         return None
 
     def ok(tok: str) -> bool:
-        if len(tok) == 1:
-            return tok in "aAIoOyY" or tok.isupper()
-        mixed = not (tok.islower() or tok.isupper() or tok.istitle())
-        return any(c in _VOWELS for c in tok) and len(tok) <= 20 and not mixed
+        if tok.isupper():
+            return True
+        sane_case = tok.islower() or tok.istitle()
+        return sane_case and len(tok) <= 20 and any(c in _VOWELS for c in tok)
 
     return sum(ok(t) for t in tokens) / len(tokens)
 
@@ -79,7 +81,7 @@ def _coverage(boxes: Sequence[BBox], page: BBox) -> float:
 
 
 def _features(page: PageView, lines: Sequence[TextLine]) -> _Features:
-    text = "".join(s.text for ln in lines for s in ln.spans)
+    text = " ".join(ln.text for ln in lines)
     visible = "".join(ch for ch in text if not ch.isspace())
     n_invisible = sum(len(s.text.strip()) for ln in lines for s in ln.spans if s.alpha == 0)
     return _Features(
@@ -93,11 +95,14 @@ def _features(page: PageView, lines: Sequence[TextLine]) -> _Features:
 
 
 def ink_under_text(page: PageView, lines: Sequence[TextLine]) -> float:
-    """Share of (up to 40) text lines with ink beneath them on a 36-dpi render, 0..1."""
+    """Share of (up to 40) text lines with ink beneath them on a low-dpi render, 0..1."""
     import numpy as np
 
-    image = np.asarray(page.render(dpi=_INK_DPI).convert("L"), dtype=np.uint8)
-    k = _INK_DPI / 72.0
+    # About 600 px on the long side: enough to see a line of text on a small page.
+    long_side = max(page.bbox.width, page.bbox.height, 1.0)
+    dpi = int(max(_INK_DPI, min(150, 600 * 72 / long_side)))
+    image = np.asarray(page.render(dpi=dpi).convert("L"), dtype=np.uint8)
+    k = dpi / 72.0
     threshold = min(160, int(image.mean()) - 40)
     sample = list(lines)[:: max(1, len(lines) // 40)][:40]
     hits = 0

@@ -143,5 +143,8 @@ def test_triage_takes_milliseconds(tmp_path: Path) -> None:
 
 def test_wordlike_share() -> None:
     assert wordlike_share(BODY) == pytest.approx(1.0)
-    assert wordlike_share("xqzt bnrkw plmxq zzkrt qwxv trkpl xqzt bnrkw") == 0.0
+    assert wordlike_share("xqzt bnrkw plmxq zzkrt qwxv trkpl xqzt bnrkw " * 3) == 0.0
+    math = "let x and y in k where the sum pn of kqk over n is finite " * 12
+    assert wordlike_share(math) == 1.0  # short symbols are not judged
+    assert wordlike_share("This PDF and HTML text reads well enough for people " * 3) == 1.0
     assert wordlike_share("too few words") is None
