@@ -1,1 +1,5 @@
-"""OCR engines (Tesseract, RapidOCR) behind the :class:`~pdf2md.backend.OcrEngine` protocol."""
+"""OCR for scanned pages: engines (Tesseract, RapidOCR), page geometry (orientation, skew),
+the text gate, grouping words into lines, paragraphs and columns, and a per-page OCR service.
+
+Nothing here imports an OCR library at import time; engines import theirs in ``load()``.
+"""

