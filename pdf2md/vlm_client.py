@@ -143,7 +143,10 @@ class VlmClient:
             with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:
                 raw = resp.read()
         except urllib.error.HTTPError as exc:
-            detail = exc.read(300).decode("utf-8", "replace").strip()
+            try:
+                detail = exc.read(300).decode("utf-8", "replace").strip()
+            finally:
+                exc.close()
             message = f"HTTP {exc.code}: {detail}" if detail else f"HTTP {exc.code}"
             if exc.code in _RETRY_STATUS:
                 raise _Retryable(message) from exc
@@ -151,6 +154,8 @@ class VlmClient:
         except TimeoutError as exc:
             raise _Retryable(f"timed out after {self.timeout_s:g} s") from exc
         except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise _Retryable(f"timed out after {self.timeout_s:g} s") from exc
             raise _Retryable(f"cannot reach {self.endpoint}: {exc.reason}") from exc
         except OSError as exc:  # connection reset, remote closed, ...
             raise _Retryable(f"connection failed: {exc}") from exc

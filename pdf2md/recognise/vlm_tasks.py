@@ -137,6 +137,8 @@ class ReferenceWords:
             lines = [ln.text for ln in crop.page.lines_in(crop.bbox)]
             if any(line.strip() for line in lines):
                 return reference_words(lines)
+            if not any(box.overlap_ratio(crop.bbox) > 0 for box in crop.page.image_boxes):
+                return []  # a trusted text layer with no words and no picture: nothing is there
         if not self.use_ocr:
             return None
         engine = self._engine()

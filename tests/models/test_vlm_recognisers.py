@@ -1,0 +1,197 @@
+"""VLM recognisers against scripted answers: each answer is used or rejected, never trusted blindly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pytest
+from model_fixtures import PARAGRAPH, TABLE, SamplePage, ScriptedServer, vlm_context
+from PIL import Image
+
+from pdf2md.backend import BackendContext, OcrWord
+from pdf2md.errors import BackendUnavailable
+from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.recognise.vlm import (
+    VlmFigureRecogniser,
+    VlmMathRecogniser,
+    VlmPageRecogniser,
+    VlmTableRecogniser,
+)
+
+GOOD_TABLE = "<table>" + "".join(
+    "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE
+) + "</table>"
+GOOD_PAGE = "# Materials Report\n\n" + " ".join(PARAGRAPH) + "\n\n" + GOOD_TABLE
+INVENTED = (GOOD_PAGE + "\n\nThe committee later approved a generous budget for new wind "
+            "turbines across the northern provinces next spring.")
+
+
+def _loaded(cls: type, server: ScriptedServer, **kw: object) -> object:
+    rec = cls(vlm_context(server.url, **kw))  # type: ignore[arg-type]
+    rec.load()
+    rec.client.backoff_s = 0.0
+    return rec
+
+
+def test_good_table_is_used(vlm_server: ScriptedServer, sample: SamplePage) -> None:
+    vlm_server.script = [("ok", f"```html\n{GOOD_TABLE}\n```")]
+    rec = _loaded(VlmTableRecogniser, vlm_server)
+    [content] = rec.recognise([sample.crop(sample.table)])
+    assert content is not None and rec.last_errors == []
+    assert content.text.splitlines()[0] == "| Metal | Density | Melting |"
+    assert "| Copper | 8.96 | 1085 |" in content.text
+    assert content.method == "vlm" and content.recogniser == "vlm-table@test-vlm"
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        ("<table><tr><td>Metal</td><td>Density", "unclosed"),
+        ("Metal | Density | Melting", "no <table>"),
+        ("", "empty"),
+        (GOOD_TABLE.replace("8.96", "9.99").replace("Copper", "Nickel"), "invented text"),
+        ("<table><tr><td>Metal</td></tr></table>", "incomplete"),
+    ],
+)
+def test_bad_tables_are_rejected(
+    vlm_server: ScriptedServer, sample: SamplePage, answer: str, reason: str
+) -> None:
+    vlm_server.script = [("ok", answer)]
+    rec = _loaded(VlmTableRecogniser, vlm_server)
+    assert rec.recognise([sample.crop(sample.table)]) == [None]
+    [(region_id, message)] = rec.last_errors
+    assert region_id == sample.table.id
+    assert reason in message, message
+
+
+def test_failures_fall_back_per_crop_and_reset(vlm_server: ScriptedServer, sample: SamplePage) -> None:
+    # Answers arrive in order with concurrency 1: 500 (no retries), a good table, a timeout.
+    vlm_server.script = [("status", 500), ("ok", GOOD_TABLE), ("sleep", 1.0, GOOD_TABLE)]
+    rec = _loaded(VlmTableRecogniser, vlm_server, timeout_s=0.3)
+    crop = sample.crop(sample.table)
+    out = rec.recognise([crop, crop, crop])
+    assert out[0] is None and out[1] is not None and out[2] is None
+    messages = [m for _, m in rec.last_errors]
+    assert "HTTP 500" in messages[0] and "timed out" in messages[1]
+    vlm_server.script = [("ok", GOOD_TABLE)]
+    assert rec.recognise([crop])[0] is not None
+    assert rec.last_errors == []
+
+
+def test_truncated_answer_is_rejected(vlm_server: ScriptedServer, sample: SamplePage) -> None:
+    vlm_server.script = [("length", GOOD_TABLE)]
+    rec = _loaded(VlmTableRecogniser, vlm_server)
+    assert rec.recognise([sample.crop(sample.table)]) == [None]
+    assert "cut off" in rec.last_errors[0][1]
+
+
+def test_page_good_answer_with_front_matter(vlm_server: ScriptedServer, sample: SamplePage) -> None:
+    vlm_server.script = [("ok", "---\nprimary_language: en\nis_table: false\n---\n" + GOOD_PAGE)]
+    rec = _loaded(VlmPageRecogniser, vlm_server)
+    [content] = rec.recognise([sample.crop(sample.page_region)])
+    assert content is not None, rec.last_errors
+    assert content.text.startswith("# Materials Report")
+    assert "| Iron | 7.87 | 1538 |" in content.text  # HTML tables become pipe tables
+
+
+def test_page_json_natural_text(vlm_server: ScriptedServer, sample: SamplePage) -> None:
+    vlm_server.script = [("ok", json.dumps({"primary_language": "en", "natural_text": GOOD_PAGE}))]
+    rec = _loaded(VlmPageRecogniser, vlm_server)
+    [content] = rec.recognise([sample.crop(sample.page_region)])
+    assert content is not None and "Solar panels" in content.text
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"),
+    [
+        (INVENTED, "invented text"),
+        (GOOD_PAGE + "\n" + "and the cells and the cells " * 12, "repetition loop"),
+        ("   \n", "empty"),
+        ('{"natural_text": null}', "empty"),
+    ],
+)
+def test_page_bad_answers_are_rejected(
+    vlm_server: ScriptedServer, sample: SamplePage, answer: str, reason: str
+) -> None:
+    vlm_server.script = [("ok", answer)]
+    rec = _loaded(VlmPageRecogniser, vlm_server)
+    assert rec.recognise([sample.crop(sample.page_region)]) == [None]
+    assert reason in rec.last_errors[0][1], rec.last_errors
+
+
+class _FakeOcr:
+    name = "fake-ocr"
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = list(words)
+        self.calls = 0
+
+    def load(self) -> None:
+        return
+
+    def read(self, images: Sequence[Image.Image]) -> list[list[OcrWord]]:
+        self.calls += 1
+        return [[OcrWord(w, BBox(0, 0, 1, 1), 0.9) for w in self.words] for _ in images]
+
+
+def test_page_without_text_layer_is_checked_against_ocr(
+    vlm_server: ScriptedServer, sample: SamplePage
+) -> None:
+    from pdf2md.backend import RegionCrop
+    from pdf2md.model import PageTriage
+
+    triage = PageTriage(has_text_layer=False, needs_ocr=True, reason="scanned")
+    crop = RegionCrop(sample.page_region, sample.doc.page(0), triage)
+    ocr_words = " ".join([*PARAGRAPH, "Materials Report", *(c for r in TABLE for c in r)]).split()
+    vlm_server.script = [("ok", GOOD_PAGE), ("ok", INVENTED)]
+    rec = _loaded(VlmPageRecogniser, vlm_server)
+    fake = _FakeOcr(ocr_words)
+    rec.reference.ocr_engine = fake
+    assert rec.recognise([crop])[0] is not None
+    assert rec.recognise([crop]) == [None]
+    assert fake.calls == 2 and "invented" in rec.last_errors[0][1]
+
+
+def test_load_without_endpoint_says_how() -> None:
+    with pytest.raises(BackendUnavailable, match="--vlm-url"):
+        VlmTableRecogniser(BackendContext()).load()
+
+
+def test_api_key_comes_from_the_environment(
+    vlm_server: ScriptedServer, sample: SamplePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PDF2MD_TEST_VLM_KEY", "k-123")
+    vlm_server.script = [("ok", GOOD_TABLE)]
+    _loaded(VlmTableRecogniser, vlm_server).recognise([sample.crop(sample.table)])
+    assert vlm_server.headers[0]["Authorization"] == "Bearer k-123"
+
+
+def test_figure_description(vlm_server: ScriptedServer, sample: SamplePage, tmp_path) -> None:
+    from pdf2md.backend import DirectoryAssetSink
+    from pdf2md.profile import Profile
+
+    figure = Region(id="p0-r9", kind=RegionKind.FIGURE, bbox=BBox(40, 160, 340, 240), page_index=0)
+    vlm_server.script = [("ok", "A table of [three] metals."), ("ok", "chart " * 60)]
+    base = vlm_context(vlm_server.url)
+    ctx = BackendContext(profile=base.profile, assets=DirectoryAssetSink(tmp_path, "img"))
+    rec = VlmFigureRecogniser(ctx)
+    rec.load()
+    [content] = rec.recognise([sample.crop(figure)])
+    assert content is not None
+    assert content.text == "![A table of (three) metals.](img/p0-r9.png)"
+    assert (tmp_path / "p0-r9.png").read_bytes()[:4] == b"\x89PNG"
+    assert rec.recognise([sample.crop(figure)]) == [None]
+    assert "repetition" in rec.last_errors[0][1]
+    assert isinstance(Profile(), Profile)
+
+
+def test_math_latex(vlm_server: ScriptedServer, sample: SamplePage) -> None:
+    eq = Region(id="p0-r5", kind=RegionKind.EQUATION, bbox=BBox(35, 300, 200, 330), page_index=0)
+    vlm_server.script = [("ok", "$$ E = mc^{2} $$"), ("ok", "\\frac{a}{b"),
+                         ("ok", "x = 1 \\text{because the reviewers insisted on a longer proof here}")]
+    rec = _loaded(VlmMathRecogniser, vlm_server)
+    crop = sample.crop(eq)
+    assert rec.recognise([crop])[0].text == "$$\nE = mc^{2}\n$$"
+    assert rec.recognise([crop]) == [None] and "unbalanced" in rec.last_errors[0][1]
+    assert rec.recognise([crop]) == [None]
