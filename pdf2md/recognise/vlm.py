@@ -34,6 +34,7 @@ from pdf2md.recognise.vlm_tasks import (
     VlmTask,
     VlmTaskOptions,
     png_bytes,
+    reject_cut_off,
 )
 from pdf2md.validate import AnswerRejected
 from pdf2md.vlm_client import VlmAnswer, VlmClient, VlmRequest
@@ -106,7 +107,7 @@ class _RemoteVlmRecogniser:
             if answer.text is None:
                 raise AnswerRejected(f"request failed: {answer.error}")
             if answer.finish_reason == "length":
-                raise AnswerRejected(f"answer cut off at max_tokens={self.options.max_tokens}")
+                raise reject_cut_off(answer.text, self.options.max_tokens)
             return self.task.interpret(crop, answer.text, self.label)
         except AnswerRejected as exc:
             message = f"{self.name}: {exc}"

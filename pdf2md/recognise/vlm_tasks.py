@@ -27,6 +27,7 @@ from pdf2md.validate import (
     check_no_repetition,
     check_not_empty,
     check_words,
+    find_repetition,
     parse_html_table,
     reference_words,
     strip_fences,
@@ -70,7 +71,7 @@ class VlmTaskOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     dpi: int = Field(default=150, ge=36, le=600)
-    max_tokens: int = Field(default=2048, ge=16)
+    max_tokens: int = Field(default=2048, ge=1)
     prompt: str = ""
     min_precision: float = Field(default=0.85, ge=0.0, le=1.0)
     min_recall: float = Field(default=0.6, ge=0.0, le=1.0)
@@ -95,7 +96,7 @@ class TableOptions(VlmTaskOptions):
 class PageOptions(VlmTaskOptions):
     """Whole pages (olmOCR-style). Running heads are left out, so recall is looser."""
 
-    max_tokens: int = Field(default=6000, ge=16)
+    max_tokens: int = Field(default=6000, ge=1)
     min_precision: float = Field(default=0.8, ge=0.0, le=1.0)
     min_recall: float = Field(default=0.5, ge=0.0, le=1.0)
     max_unmatched_run: int = Field(default=12, ge=0)
@@ -104,7 +105,7 @@ class PageOptions(VlmTaskOptions):
 class FigureOptions(VlmTaskOptions):
     """Figure descriptions: not checked against the page (they describe, not transcribe)."""
 
-    max_tokens: int = Field(default=300, ge=16)
+    max_tokens: int = Field(default=300, ge=1)
     max_chars: int = Field(default=800, ge=20)
 
 
@@ -112,7 +113,7 @@ class MathOptions(VlmTaskOptions):
     """Equations: only prose inside the LaTeX is checked against the page."""
 
     dpi: int = Field(default=200, ge=36, le=600)
-    max_tokens: int = Field(default=1024, ge=16)
+    max_tokens: int = Field(default=1024, ge=1)
     min_precision: float = Field(default=0.0, ge=0.0, le=1.0)
     min_recall: float = Field(default=0.0, ge=0.0, le=1.0)
     max_unmatched_run: int = Field(default=5, ge=0)
@@ -328,3 +329,11 @@ class MathTask(_BaseTask):
         confidence = self._check(crop, latex)
         return Content(region_id=crop.region.id, text=f"$$\n{latex}\n$$", orig=raw,
                        recogniser=recogniser, method="vlm", confidence=confidence)
+
+
+def reject_cut_off(text: str, max_tokens: int) -> AnswerRejected:
+    """The rejection for an answer that hit ``max_tokens``: a loop where it loops, else a cut."""
+    loop = find_repetition(text)
+    if loop:
+        return AnswerRejected(f"repetition loop: {loop} (cut off at max_tokens={max_tokens})")
+    return AnswerRejected(f"answer cut off at max_tokens={max_tokens}")
