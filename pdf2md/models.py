@@ -231,3 +231,12 @@ def pull_model(
         missing = [f for f in spec.required_files if not (folder / f).exists()]
         raise BackendUnavailable(f"pulled {spec.name} but {', '.join(missing)} is missing")
     return folder
+
+
+def pick_device(requested: str = "auto") -> str:
+    """``cuda`` where asked for or where ``auto`` finds a GPU, else what was asked (``cpu``)."""
+    if requested != "auto":
+        return requested
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"

@@ -23,7 +23,7 @@ from pydantic import Field
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import Content
-from pdf2md.models import resolve_model
+from pdf2md.models import pick_device, resolve_model
 from pdf2md.recognise.vlm_tasks import (
     PageOptions,
     PageTask,
@@ -103,14 +103,6 @@ class QwenVl:
         return self.tokenizer.decode(new, skip_special_tokens=True).strip(), cut_off
 
 
-def _device(requested: str) -> str:
-    import torch
-
-    if requested != "auto":
-        return requested
-    return "cuda" if torch.cuda.is_available() else "cpu"
-
-
 def load_qwen_vl(folder: Path, *, device: str = "auto", dtype: str = "auto") -> QwenVl:
     """Load a Qwen2-VL / Qwen2.5-VL checkpoint from ``folder``, offline.
 
@@ -128,7 +120,7 @@ def load_qwen_vl(folder: Path, *, device: str = "auto", dtype: str = "auto") -> 
     if cls_name is None:
         raise BackendUnavailable(f"{folder}: model type {config.model_type!r} is not a "
                                  f"Qwen2-VL/Qwen2.5-VL checkpoint")
-    where = _device(device)
+    where = pick_device(device)
     torch_dtype = None if dtype == "auto" else getattr(torch, dtype)
     if torch_dtype is None:
         torch_dtype = torch.bfloat16 if where == "cuda" else torch.float32

@@ -123,3 +123,74 @@ def build_qwen25_vl(
     return folder
 
 
+
+
+ROBERTA_SPECIALS = ["<s>", "<pad>", "</s>", "<unk>"]
+
+
+def build_trocr(folder: Path, *, chain: Sequence[str] | None = None, ends: bool = True) -> Path:
+    """A tiny TrOCR: ViT encoder + TrOCRForCausalLM decoder, ViT image processor, tokenizer."""
+    import torch
+    from transformers import (
+        TrOCRConfig,
+        TrOCRForCausalLM,
+        ViTConfig,
+        ViTImageProcessorPil,
+        ViTModel,
+        VisionEncoderDecoderConfig,
+        VisionEncoderDecoderModel,
+    )
+
+    torch.manual_seed(0)
+    tok = word_tokenizer(ROBERTA_SPECIALS, WORDS, bos_token="<s>", eos_token="</s>",
+                         pad_token="<pad>")
+    enc = ViTConfig(image_size=32, patch_size=8, hidden_size=32, num_hidden_layers=1,
+                    num_attention_heads=2, intermediate_size=32)
+    dec = TrOCRConfig(vocab_size=len(tok), d_model=64, decoder_layers=1, decoder_attention_heads=2,
+                      decoder_ffn_dim=64, cross_attention_hidden_size=32, max_position_embeddings=128,
+                      bos_token_id=0, pad_token_id=1, eos_token_id=2, decoder_start_token_id=0,
+                      tie_word_embeddings=False)
+    config = VisionEncoderDecoderConfig.from_encoder_decoder_configs(enc, dec)
+    config.decoder_start_token_id, config.pad_token_id, config.eos_token_id = 0, 1, 2
+    model = VisionEncoderDecoderModel(config=config, encoder=ViTModel(enc),
+                                      decoder=TrOCRForCausalLM(dec)).eval()
+    if chain is not None:
+        script_chain(model.decoder, tok, chain, after="<s>", ends=ends)
+    model.generation_config.decoder_start_token_id = 0
+    model.generation_config.eos_token_id = 2
+    model.generation_config.pad_token_id = 1
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    ViTImageProcessorPil(size={"height": 32, "width": 32}).save_pretrained(folder)
+    return folder
+
+
+GOT_SPECIALS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<img>", "</img>", "<imgpad>",
+                "<unk>"]
+
+
+def build_got_ocr2(folder: Path, *, chain: Sequence[str] | None = None) -> Path:
+    """A tiny GOT-OCR2 (SAM-style vision tower + Qwen2 decoder) with its PIL image processor."""
+    import torch
+    from transformers import GotOcr2Config, GotOcr2ForConditionalGeneration, GotOcr2ImageProcessorPil
+
+    torch.manual_seed(0)
+    tok = word_tokenizer(GOT_SPECIALS, WORDS, eos_token="<|im_end|>", pad_token="<|endoftext|>")
+    vision = {"hidden_size": 32, "output_channels": 16, "num_hidden_layers": 2,
+              "num_attention_heads": 2, "image_size": 128, "patch_size": 16, "window_size": 4,
+              "global_attn_indexes": [1], "mlp_dim": 32}
+    text = {"vocab_size": len(tok), "hidden_size": 64, "intermediate_size": 64,
+            "num_hidden_layers": 1, "num_attention_heads": 4, "num_key_value_heads": 2,
+            "tie_word_embeddings": False, "eos_token_id": 2, "pad_token_id": 0}
+    config = GotOcr2Config(vision_config=vision, text_config=text,
+                           image_token_index=tok.convert_tokens_to_ids("<imgpad>"),
+                           image_seq_length=4, tie_word_embeddings=False)
+    model = GotOcr2ForConditionalGeneration(config).eval()
+    if chain is not None:
+        script_chain(model, tok, chain, after="<unk>")
+    model.generation_config.eos_token_id = 2
+    model.generation_config.pad_token_id = 0
+    model.save_pretrained(folder)
+    tok.save_pretrained(folder)
+    GotOcr2ImageProcessorPil(size={"height": 128, "width": 128}).save_pretrained(folder)
+    return folder
