@@ -51,53 +51,85 @@ class ModelSpec:
 # the default profile.
 CATALOGUE: tuple[ModelSpec, ...] = (
     ModelSpec(
-        "qwen2.5-vl-3b", "Qwen/Qwen2.5-VL-3B-Instruct", "local-vlm-table, local-vlm-page",
+        "qwen2.5-vl-3b",
+        "Qwen/Qwen2.5-VL-3B-Instruct",
+        "local-vlm-table, local-vlm-page",
         description="Qwen2.5-VL 3B instruct: tables and whole pages (default local VLM)",
-        size_hint="7.5 GB", licence="Qwen research licence",
+        size_hint="7.5 GB",
+        licence="Qwen research licence",
     ),
     ModelSpec(
-        "qwen2-vl-2b", "Qwen/Qwen2-VL-2B-Instruct", "local-vlm-table, local-vlm-page",
-        description="Qwen2-VL 2B instruct: smallest local VLM", size_hint="4.5 GB",
+        "qwen2-vl-2b",
+        "Qwen/Qwen2-VL-2B-Instruct",
+        "local-vlm-table, local-vlm-page",
+        description="Qwen2-VL 2B instruct: smallest local VLM",
+        size_hint="4.5 GB",
         licence="Apache-2.0",
     ),
     ModelSpec(
-        "olmocr-7b", "allenai/olmOCR-7B-0725", "local-vlm-page",
+        "olmocr-7b",
+        "allenai/olmOCR-7B-0725",
+        "local-vlm-page",
         description="olmOCR (Qwen2.5-VL 7B fine-tune): whole page to text, GPU advised",
-        size_hint="16 GB", licence="Apache-2.0",
+        size_hint="16 GB",
+        licence="Apache-2.0",
     ),
     ModelSpec(
-        "rolmocr", "reducto/RolmOCR", "local-vlm-page",
+        "rolmocr",
+        "reducto/RolmOCR",
+        "local-vlm-page",
         description="RolmOCR (Qwen2.5-VL 7B fine-tune): whole page to text, GPU advised",
-        size_hint="16 GB", licence="Apache-2.0",
+        size_hint="16 GB",
+        licence="Apache-2.0",
     ),
     ModelSpec(
-        "trocr-printed", "microsoft/trocr-base-printed", "trocr",
-        description="TrOCR base, printed text lines", size_hint="1.3 GB", licence="MIT",
+        "trocr-printed",
+        "microsoft/trocr-base-printed",
+        "trocr",
+        description="TrOCR base, printed text lines",
+        size_hint="1.3 GB",
+        licence="MIT",
     ),
     ModelSpec(
-        "trocr-handwritten", "microsoft/trocr-base-handwritten", "trocr",
-        description="TrOCR base, handwritten text lines", size_hint="1.3 GB", licence="MIT",
+        "trocr-handwritten",
+        "microsoft/trocr-base-handwritten",
+        "trocr",
+        description="TrOCR base, handwritten text lines",
+        size_hint="1.3 GB",
+        licence="MIT",
     ),
     ModelSpec(
-        "got-ocr2", "stepfun-ai/GOT-OCR-2.0-hf", "got-ocr2",
+        "got-ocr2",
+        "stepfun-ai/GOT-OCR-2.0-hf",
+        "got-ocr2",
         description="GOT-OCR 2.0 (transformers port): region OCR, formatted output",
-        size_hint="1.5 GB", licence="Apache-2.0",
+        size_hint="1.5 GB",
+        licence="Apache-2.0",
     ),
     ModelSpec(
-        "nougat-small", "facebook/nougat-small", "nougat, nougat-page",
+        "nougat-small",
+        "facebook/nougat-small",
+        "nougat, nougat-page",
         description="Nougat small: academic pages and equations to Markdown/LaTeX",
-        size_hint="1 GB", licence="CC-BY-NC-4.0",
+        size_hint="1 GB",
+        licence="CC-BY-NC-4.0",
     ),
     ModelSpec(
-        "nougat-base", "facebook/nougat-base", "nougat, nougat-page",
+        "nougat-base",
+        "facebook/nougat-base",
+        "nougat, nougat-page",
         description="Nougat base: academic pages and equations to Markdown/LaTeX",
-        size_hint="1.4 GB", licence="CC-BY-NC-4.0",
+        size_hint="1.4 GB",
+        licence="CC-BY-NC-4.0",
     ),
     ModelSpec(
-        "surya-detection", "s3://text_detection/2025_05_07", "surya-layout, surya-ocr",
+        "surya-detection",
+        "s3://text_detection/2025_05_07",
+        "surya-layout, surya-ocr",
         required_files=("config.json",),
         description="surya's text-line detector (DetectionPredictor.local); surya fetches it",
-        size_hint="80 MB", licence="AI Pubs OpenRAIL-M",
+        size_hint="80 MB",
+        licence="AI Pubs OpenRAIL-M",
     ),
 )
 
@@ -191,9 +223,7 @@ def _hub_downloader() -> Downloader:
     return snapshot_download  # type: ignore[no-any-return]
 
 
-def pull_model(
-    models_dir: Path, spec: ModelSpec, *, downloader: Downloader | None = None
-) -> Path:
+def pull_model(models_dir: Path, spec: ModelSpec, *, downloader: Downloader | None = None) -> Path:
     """Download ``spec`` into the store (only ever called on the user's explicit request).
 
     Args:

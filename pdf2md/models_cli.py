@@ -24,8 +24,10 @@ models_app = typer.Typer(
 
 DirOption = Annotated[
     Path | None,
-    typer.Option("--dir", help="Model store folder (default: the profile's models.dir, "
-                 "else $PDF2MD_HOME/models)."),
+    typer.Option(
+        "--dir",
+        help="Model store folder (default: the profile's models.dir, else $PDF2MD_HOME/models).",
+    ),
 ]
 ProfileOption = Annotated[
     str, typer.Option("--profile", "-p", help="Profile whose models.dir to use.")
@@ -55,13 +57,19 @@ def list_command(directory: DirOption = None, profile: ProfileOption = "default"
     rows = [("name", "present", "backends", "source", "size", "folder")]
     for status in list_models(store):
         spec = status.spec
-        rows.append((
-            spec.name, "yes" if status.is_present else "no", spec.backend, spec.repo_id,
-            spec.size_hint or "?", str(status.folder),
-        ))
+        rows.append(
+            (
+                spec.name,
+                "yes" if status.is_present else "no",
+                spec.backend,
+                spec.repo_id,
+                spec.size_hint or "?",
+                str(status.folder),
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        cells = [c.ljust(w) for c, w in zip(row, widths)] + [row[-1]]
+        cells = [c.ljust(w) for c, w in zip(row, widths, strict=False)] + [row[-1]]
         typer.echo("  ".join(cells).rstrip())
     typer.echo("get one with `pdf2md models pull NAME` (needs network)")
 

@@ -50,7 +50,7 @@ def words(text: str) -> list[str]:
 
 
 def reference_words(lines: Iterable[str]) -> list[str]:
-    """Words of reference lines, plus each end-of-line hyphenated pair joined (``recog-``+``nise``)."""
+    """Words of reference lines, plus end-of-line hyphenated pairs joined (``recog-nise``)."""
     out: list[str] = []
     previous = ""
     for line in lines:
@@ -78,7 +78,8 @@ def find_repetition(text: str) -> str | None:
     """
     found = _CHAR_LOOP.search(text)
     if found:
-        return f"characters {found.group(1)!r} repeated {len(found.group(0)) // len(found.group(1))} times"
+        times = len(found.group(0)) // len(found.group(1))
+        return f"characters {found.group(1)!r} repeated {times} times"
     seq = _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     for period in range(1, min(40, len(seq) // 3) + 1):
         run = 0
@@ -96,7 +97,7 @@ def find_repetition(text: str) -> str | None:
 
 def _is_loop(period: int, reps: int, unit: Sequence[str]) -> bool:
     # Runs of numbers are legitimate in tables (a row of zeros); loops of words are not.
-    if period == 1 and reps < 24 or period > 1 and (reps < 5 or reps * period < 20):
+    if (period == 1 and reps < 24) or (period > 1 and (reps < 5 or reps * period < 20)):
         return False
     return not all(w.isdigit() for w in unit)
 
@@ -186,7 +187,9 @@ def check_words(answer_text: str, reference: Sequence[str] | None, policy: WordP
             f"invented text: only {found.precision:.0%} of the answer's words are on the page"
         )
     if found.recall < policy.min_recall:
-        raise AnswerRejected(f"incomplete: only {found.recall:.0%} of the page's words in the answer")
+        raise AnswerRejected(
+            f"incomplete: only {found.recall:.0%} of the page's words in the answer"
+        )
     return found
 
 
@@ -231,7 +234,9 @@ class _TableParser(HTMLParser):
         if self.row is None:
             self.problems.append(f"<{tag}> outside a row")
             self.row = []
-        self.cell = TableCell("", _span(attrs.get("colspan")), _span(attrs.get("rowspan")), tag == "th")
+        self.cell = TableCell(
+            "", _span(attrs.get("colspan")), _span(attrs.get("rowspan")), tag == "th"
+        )
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "table" and self.depth:
@@ -328,7 +333,9 @@ def _clean_html(rows: Sequence[Sequence[TableCell]]) -> str:
         for cell in row:
             tag = "th" if cell.is_header else "td"
             span = "".join(
-                f' {k}="{v}"' for k, v in (("colspan", cell.colspan), ("rowspan", cell.rowspan)) if v > 1
+                f' {k}="{v}"'
+                for k, v in (("colspan", cell.colspan), ("rowspan", cell.rowspan))
+                if v > 1
             )
             parts.append(f"<{tag}{span}>{html.escape(cell.text, quote=False)}</{tag}>")
         out.append("<tr>" + "".join(parts) + "</tr>")

@@ -74,7 +74,9 @@ def _payload(model: str, request: VlmRequest) -> dict[str, Any]:
     content: list[dict[str, Any]] = []
     if request.image_png is not None:
         encoded = base64.b64encode(request.image_png).decode("ascii")
-        content.append({"type": "image_url", "image_url": {"url": f"data:image/png;base64,{encoded}"}})
+        content.append(
+            {"type": "image_url", "image_url": {"url": f"data:image/png;base64,{encoded}"}}
+        )
     content.append({"type": "text", "text": request.prompt})
     messages: list[dict[str, Any]] = []
     if request.system:
@@ -185,8 +187,9 @@ class VlmClient:
                 error = str(exc)
                 break
             return VlmAnswer(text, None, finish, attempts, time.monotonic() - start)
-        return VlmAnswer(None, f"{error} ({attempts} attempt(s))", None, attempts,
-                         time.monotonic() - start)
+        return VlmAnswer(
+            None, f"{error} ({attempts} attempt(s))", None, attempts, time.monotonic() - start
+        )
 
     def complete_many(self, requests: Sequence[VlmRequest]) -> list[VlmAnswer]:
         """Ask many questions, at most ``concurrency`` at once; answers in request order."""

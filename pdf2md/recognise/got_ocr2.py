@@ -60,14 +60,18 @@ class GotOcr2Recogniser:
         try:
             import transformers
         except ImportError as exc:
-            raise BackendUnavailable("got-ocr2 needs transformers: pip install 'pdf2md[vlm]'") from exc
+            raise BackendUnavailable(
+                "got-ocr2 needs transformers: pip install 'pdf2md[vlm]'"
+            ) from exc
         self._device = pick_device(self.options.device)
         model = transformers.GotOcr2ForConditionalGeneration.from_pretrained(
             folder, local_files_only=True
         )
         self._model = model.to(self._device).eval()
         tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        images = transformers.GotOcr2ImageProcessorPil.from_pretrained(folder, local_files_only=True)
+        images = transformers.GotOcr2ImageProcessorPil.from_pretrained(
+            folder, local_files_only=True
+        )
         self._processor = transformers.GotOcr2Processor(image_processor=images, tokenizer=tokenizer)
         vision = model.config.vision_config
         # The vision tower's patches, halved twice by the projector's strided convolutions.
@@ -82,14 +86,19 @@ class GotOcr2Recogniser:
         """GOT's answer for one image."""
         import torch
 
-        inputs = self._processor(images=[image.convert("RGB")], return_tensors="pt",
-                                 format=self.options.format, num_image_tokens=self._image_tokens)
+        inputs = self._processor(
+            images=[image.convert("RGB")],
+            return_tensors="pt",
+            format=self.options.format,
+            num_image_tokens=self._image_tokens,
+        )
         end = self._processor.tokenizer.convert_tokens_to_ids("<|im_end|>")
         inputs = {k: v.to(self._device) for k, v in inputs.items()}
         with torch.inference_mode():
-            out = self._model.generate(**inputs, max_new_tokens=self.options.max_tokens,
-                                       do_sample=False, eos_token_id=end)
-        new = out[0, inputs["input_ids"].shape[1]:]
+            out = self._model.generate(
+                **inputs, max_new_tokens=self.options.max_tokens, do_sample=False, eos_token_id=end
+            )
+        new = out[0, inputs["input_ids"].shape[1] :]
         text: str = self._processor.tokenizer.decode(new, skip_special_tokens=True)
         return text.strip()
 
@@ -110,6 +119,13 @@ class GotOcr2Recogniser:
                 continue
             if not self.options.format:
                 text = "\n".join(" ".join(ln.split()) for ln in text.splitlines()).strip()
-            results.append(Content(region_id=crop.region.id, text=text, orig=raw,
-                                   recogniser=self.label, method="ocr"))
+            results.append(
+                Content(
+                    region_id=crop.region.id,
+                    text=text,
+                    orig=raw,
+                    recogniser=self.label,
+                    method="ocr",
+                )
+            )
         return results

@@ -72,8 +72,9 @@ class QwenVl:
     image_processor: Any
     device: str
 
-    def generate(self, image: Any, prompt: str, *, max_new_tokens: int,
-                 max_pixels: int, min_pixels: int) -> tuple[str, bool]:
+    def generate(
+        self, image: Any, prompt: str, *, max_new_tokens: int, max_pixels: int, min_pixels: int
+    ) -> tuple[str, bool]:
         """Answer ``prompt`` about ``image``; returns (text, whether it hit max_new_tokens)."""
         import torch
 
@@ -96,7 +97,7 @@ class QwenVl:
                 max_new_tokens=max_new_tokens,
                 do_sample=False,
             )
-        new = out[0, inputs["input_ids"].shape[1]:]
+        new = out[0, inputs["input_ids"].shape[1] :]
         eos = self.model.generation_config.eos_token_id
         eos_ids = set(eos if isinstance(eos, list) else [eos])
         cut_off = len(new) >= max_new_tokens and int(new[-1]) not in eos_ids
@@ -113,23 +114,30 @@ def load_qwen_vl(folder: Path, *, device: str = "auto", dtype: str = "auto") -> 
         import torch
         import transformers
     except ImportError as exc:
-        raise BackendUnavailable(f"local VLM needs torch and transformers: pip install "
-                                 f"'pdf2md[vlm]' ({exc})") from exc
+        raise BackendUnavailable(
+            f"local VLM needs torch and transformers: pip install 'pdf2md[vlm]' ({exc})"
+        ) from exc
     config = transformers.AutoConfig.from_pretrained(folder, local_files_only=True)
     cls_name = _MODEL_CLASSES.get(config.model_type)
     if cls_name is None:
-        raise BackendUnavailable(f"{folder}: model type {config.model_type!r} is not a "
-                                 f"Qwen2-VL/Qwen2.5-VL checkpoint")
+        raise BackendUnavailable(
+            f"{folder}: model type {config.model_type!r} is not a Qwen2-VL/Qwen2.5-VL checkpoint"
+        )
     where = pick_device(device)
     torch_dtype = None if dtype == "auto" else getattr(torch, dtype)
     if torch_dtype is None:
         torch_dtype = torch.bfloat16 if where == "cuda" else torch.float32
-    model = getattr(transformers, cls_name).from_pretrained(
-        folder, local_files_only=True, dtype=torch_dtype
-    ).to(where).eval()
+    model = (
+        getattr(transformers, cls_name)
+        .from_pretrained(folder, local_files_only=True, dtype=torch_dtype)
+        .to(where)
+        .eval()
+    )
     tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
     if tokenizer.convert_tokens_to_ids("<|image_pad|>") != config.image_token_id:
-        raise BackendUnavailable(f"{folder}: the tokenizer's <|image_pad|> does not match the model")
+        raise BackendUnavailable(
+            f"{folder}: the tokenizer's <|image_pad|> does not match the model"
+        )
     processor = transformers.Qwen2VLImageProcessorPil.from_pretrained(folder, local_files_only=True)
     return QwenVl(model, tokenizer, processor, where)
 
@@ -176,8 +184,11 @@ class _LocalVlmRecogniser:
         opts = self.options
         try:
             text, cut_off = self.runner.generate(
-                self.task.image(crop), self.task.prompt(crop), max_new_tokens=opts.max_tokens,
-                max_pixels=opts.max_pixels, min_pixels=opts.min_pixels,
+                self.task.image(crop),
+                self.task.prompt(crop),
+                max_new_tokens=opts.max_tokens,
+                max_pixels=opts.max_pixels,
+                min_pixels=opts.min_pixels,
             )
             if cut_off:
                 raise reject_cut_off(text, opts.max_tokens)

@@ -103,10 +103,14 @@ class TrOcrRecogniser:
         except ImportError as exc:
             raise BackendUnavailable("trocr needs transformers: pip install 'pdf2md[vlm]'") from exc
         self._device = pick_device(self.options.device)
-        self._model = transformers.VisionEncoderDecoderModel.from_pretrained(
+        self._model = (
+            transformers.VisionEncoderDecoderModel.from_pretrained(folder, local_files_only=True)
+            .to(self._device)
+            .eval()
+        )
+        self._processor = transformers.ViTImageProcessorPil.from_pretrained(
             folder, local_files_only=True
-        ).to(self._device).eval()
-        self._processor = transformers.ViTImageProcessorPil.from_pretrained(folder, local_files_only=True)
+        )
         self._tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
 
     @property
@@ -124,8 +128,11 @@ class TrOcrRecogniser:
             batch = [im.convert("RGB") for im in images[i : i + size]]
             pixels = self._processor(images=batch, return_tensors="pt")["pixel_values"]
             with torch.inference_mode():
-                out = self._model.generate(pixel_values=pixels.to(self._device),
-                                           max_new_tokens=self.options.max_tokens, do_sample=False)
+                out = self._model.generate(
+                    pixel_values=pixels.to(self._device),
+                    max_new_tokens=self.options.max_tokens,
+                    do_sample=False,
+                )
             texts += self._tokenizer.batch_decode(out, skip_special_tokens=True)
         return texts
 
@@ -146,6 +153,13 @@ class TrOcrRecogniser:
                 self.last_errors.append((crop.region.id, f"{self.name}: {exc}"))
                 results.append(None)
                 continue
-            results.append(Content(region_id=crop.region.id, text=text, orig="\n".join(raw),
-                                   recogniser=self.label, method="ocr"))
+            results.append(
+                Content(
+                    region_id=crop.region.id,
+                    text=text,
+                    orig="\n".join(raw),
+                    recogniser=self.label,
+                    method="ocr",
+                )
+            )
         return results

@@ -100,7 +100,7 @@ class _RemoteVlmRecogniser:
             for crop in crops
         ]
         answers = self.client.complete_many(requests)
-        return [self._accept(crop, answer) for crop, answer in zip(crops, answers)]
+        return [self._accept(crop, answer) for crop, answer in zip(crops, answers, strict=True)]
 
     def _accept(self, crop: RegionCrop, answer: VlmAnswer) -> Content | None:
         try:

@@ -218,8 +218,14 @@ class TableTask(_BaseTask):
         check_not_empty(raw)
         rows = parse_html_table(raw)
         confidence = self._check(crop, table_words(rows))
-        return Content(region_id=crop.region.id, text=table_to_markdown(rows), orig=raw,
-                       recogniser=recogniser, method="vlm", confidence=confidence)
+        return Content(
+            region_id=crop.region.id,
+            text=table_to_markdown(rows),
+            orig=raw,
+            recogniser=recogniser,
+            method="vlm",
+            confidence=confidence,
+        )
 
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?", re.DOTALL)
@@ -238,7 +244,7 @@ def page_text(raw: str) -> str:
             return str(data.get("natural_text") or "").strip()
         return text
     match = _FRONT_MATTER.match(text)
-    return text[match.end():].strip() if match else text
+    return text[match.end() :].strip() if match else text
 
 
 def _tables_to_markdown(text: str) -> str:
@@ -263,8 +269,14 @@ class PageTask(_BaseTask):
     def interpret(self, crop: RegionCrop, raw: str, recogniser: str) -> Content:
         text = check_not_empty(page_text(raw), what="page transcription")
         confidence = self._check(crop, text)
-        return Content(region_id=crop.region.id, text=_tables_to_markdown(text), orig=raw,
-                       recogniser=recogniser, method="vlm", confidence=confidence)
+        return Content(
+            region_id=crop.region.id,
+            text=_tables_to_markdown(text),
+            orig=raw,
+            recogniser=recogniser,
+            method="vlm",
+            confidence=confidence,
+        )
 
 
 @dataclass
@@ -282,8 +294,14 @@ class FigureTask(_BaseTask):
         alt = text.replace("[", "(").replace("]", ")")
         asset = self._save(crop)
         body = f"![{alt}]({asset})" if asset else f"*Figure: {alt}*"
-        return Content(region_id=crop.region.id, text=body, orig=raw, recogniser=recogniser,
-                       method="vlm", asset=asset)
+        return Content(
+            region_id=crop.region.id,
+            text=body,
+            orig=raw,
+            recogniser=recogniser,
+            method="vlm",
+            asset=asset,
+        )
 
     def _save(self, crop: RegionCrop) -> str | None:
         settings = self.reference.context.profile.images
@@ -327,8 +345,14 @@ class MathTask(_BaseTask):
         if not _balanced(latex):
             raise AnswerRejected("malformed LaTeX: unbalanced braces")
         confidence = self._check(crop, latex)
-        return Content(region_id=crop.region.id, text=f"$$\n{latex}\n$$", orig=raw,
-                       recogniser=recogniser, method="vlm", confidence=confidence)
+        return Content(
+            region_id=crop.region.id,
+            text=f"$$\n{latex}\n$$",
+            orig=raw,
+            recogniser=recogniser,
+            method="vlm",
+            confidence=confidence,
+        )
 
 
 def reject_cut_off(text: str, max_tokens: int) -> AnswerRejected:

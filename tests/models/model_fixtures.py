@@ -81,8 +81,11 @@ def _handler(state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 time.sleep(float(action[1]))
             text = action[-1]
             finish = "length" if kind == "length" else "stop"
-            reply = {"choices": [{"message": {"role": "assistant", "content": text},
-                                  "finish_reason": finish}]}
+            reply = {
+                "choices": [
+                    {"message": {"role": "assistant", "content": text}, "finish_reason": finish}
+                ]
+            }
             self._send(200, json.dumps(reply).encode())
 
         def _send(self, code: int, data: bytes) -> None:
@@ -113,11 +116,23 @@ def vlm_server() -> Iterator[ScriptedServer]:
         thread.join(timeout=5)
 
 
-def vlm_context(url: str, *, timeout_s: float = 2.0, retries: int = 0,
-                concurrency: int = 1, options: dict[str, Any] | None = None) -> BackendContext:
+def vlm_context(
+    url: str,
+    *,
+    timeout_s: float = 2.0,
+    retries: int = 0,
+    concurrency: int = 1,
+    options: dict[str, Any] | None = None,
+) -> BackendContext:
     """A context whose profile points the VLM recognisers at ``url``."""
-    vlm = VlmSettings(url=url, model="test-vlm", api_key_env="PDF2MD_TEST_VLM_KEY",
-                      timeout_s=timeout_s, retries=retries, concurrency=concurrency)
+    vlm = VlmSettings(
+        url=url,
+        model="test-vlm",
+        api_key_env="PDF2MD_TEST_VLM_KEY",
+        timeout_s=timeout_s,
+        retries=retries,
+        concurrency=concurrency,
+    )
     return BackendContext(profile=Profile(vlm=vlm, options=options or {}))
 
 
@@ -164,8 +179,12 @@ def sample(tmp_path: Path) -> Iterator[SamplePage]:
         return Region(id=f"p0-r{n}", kind=kind, bbox=boxes[name], page_index=0, order=n)
 
     try:
-        yield SamplePage(doc, region("heading", RegionKind.TITLE, 0),
-                         region("paragraph", RegionKind.TEXT, 1),
-                         region("table", RegionKind.TABLE, 2), region("page", RegionKind.TEXT, 3))
+        yield SamplePage(
+            doc,
+            region("heading", RegionKind.TITLE, 0),
+            region("paragraph", RegionKind.TEXT, 1),
+            region("table", RegionKind.TABLE, 2),
+            region("page", RegionKind.TEXT, 3),
+        )
     finally:
         doc.close()

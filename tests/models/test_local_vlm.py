@@ -40,7 +40,9 @@ def test_scripted_table_is_accepted(table_store: Path, sample: SamplePage) -> No
     assert content.recogniser == "local-vlm-table@qwen2.5-vl-3b"
 
 
-def test_table_answer_for_the_wrong_region_is_rejected(table_store: Path, sample: SamplePage) -> None:
+def test_table_answer_for_the_wrong_region_is_rejected(
+    table_store: Path, sample: SamplePage
+) -> None:
     from pdf2md.recognise.local_vlm import LocalVlmTableRecogniser
 
     rec = LocalVlmTableRecogniser(_context(table_store, "local-vlm-table"))

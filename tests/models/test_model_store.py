@@ -1,4 +1,4 @@
-"""The model store and `pdf2md models`: listing, locating, pulling only on request, never by itself."""
+"""The model store and `pdf2md models`: list, locate, pull only on request, never by itself."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import pytest
 from typer.testing import CliRunner
 
 from pdf2md.errors import BackendUnavailable, ConfigError
-from pdf2md.models import CATALOGUE, find_spec, list_models, pull_model, require_model, resolve_model
+from pdf2md.models import (
+    CATALOGUE,
+    find_spec,
+    list_models,
+    pull_model,
+    require_model,
+    resolve_model,
+)
 from pdf2md.models_cli import models_app
 from pdf2md.registry import RECOGNISERS
 
@@ -35,7 +42,7 @@ def test_resolve_model_by_name_and_folder(tmp_path: Path) -> None:
     (folder / "config.json").write_text("{}")
     assert resolve_model(tmp_path, "got-ocr2", backend="got-ocr2") == folder
     assert resolve_model(tmp_path, str(folder), backend="got-ocr2") == folder
-    with pytest.raises(BackendUnavailable, match="no config.json"):
+    with pytest.raises(BackendUnavailable, match=r"no config\.json"):
         resolve_model(tmp_path, str(tmp_path / "nowhere"), backend="got-ocr2")
     with pytest.raises(ConfigError, match="known:"):
         resolve_model(tmp_path, "no-such-model", backend="got-ocr2")
@@ -78,8 +85,9 @@ def test_pull_uses_the_downloader_only_when_asked(tmp_path: Path) -> None:
     spec = find_spec("got-ocr2")
     folder = pull_model(tmp_path, spec, downloader=fake_download)
     assert folder == tmp_path / "got-ocr2" and (folder / "config.json").exists()
-    assert calls == [{"repo_id": "stepfun-ai/GOT-OCR-2.0-hf", "revision": "main",
-                      "local_dir": str(folder)}]
+    assert calls == [
+        {"repo_id": "stepfun-ai/GOT-OCR-2.0-hf", "revision": "main", "local_dir": str(folder)}
+    ]
 
 
 def test_pull_offline_refuses_with_a_clear_message(

@@ -84,10 +84,13 @@ def test_got_ocr2_empty_answer_falls_back(store: Path, sample: SamplePage) -> No
     assert "empty" in rec.last_errors[0][1]
 
 
-@pytest.mark.parametrize(("module", "cls", "model"), [
-    ("trocr", "TrOcrRecogniser", "trocr-printed"),
-    ("got_ocr2", "GotOcr2Recogniser", "got-ocr2"),
-])
+@pytest.mark.parametrize(
+    ("module", "cls", "model"),
+    [
+        ("trocr", "TrOcrRecogniser", "trocr-printed"),
+        ("got_ocr2", "GotOcr2Recogniser", "got-ocr2"),
+    ],
+)
 def test_missing_weights_fail_with_the_pull_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, module: str, cls: str, model: str
 ) -> None:

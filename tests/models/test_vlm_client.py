@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import base64
 
-from pdf2md.vlm_client import VlmClient, VlmRequest, chat_endpoint
-
 from model_fixtures import ScriptedServer
+
+from pdf2md.vlm_client import VlmClient, VlmRequest, chat_endpoint
 
 
 def _client(server: ScriptedServer, **kw: object) -> VlmClient:
-    args: dict[str, object] = {"url": server.url, "model": "m", "timeout_s": 2.0, "retries": 0,
-                               "backoff_s": 0.0}
+    args: dict[str, object] = {
+        "url": server.url,
+        "model": "m",
+        "timeout_s": 2.0,
+        "retries": 0,
+        "backoff_s": 0.0,
+    }
     args.update(kw)
     return VlmClient(**args)  # type: ignore[arg-type]
 
@@ -25,7 +30,8 @@ def test_endpoint_from_base_urls() -> None:
 def test_sends_image_prompt_and_key(vlm_server: ScriptedServer) -> None:
     vlm_server.script = [("ok", "hello")]
     answer = _client(vlm_server, api_key="sekrit").complete(
-        VlmRequest(prompt="read this", image_png=b"\x89PNG fake", max_tokens=77))
+        VlmRequest(prompt="read this", image_png=b"\x89PNG fake", max_tokens=77)
+    )
     assert answer.text == "hello" and answer.error is None
     body = vlm_server.requests[0]
     assert body["model"] == "m" and body["max_tokens"] == 77

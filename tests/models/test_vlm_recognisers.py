@@ -1,4 +1,4 @@
-"""VLM recognisers against scripted answers: each answer is used or rejected, never trusted blindly."""
+"""VLM recognisers against scripted answers: each is used or rejected, never trusted blindly."""
 
 from __future__ import annotations
 
@@ -19,12 +19,16 @@ from pdf2md.recognise.vlm import (
     VlmTableRecogniser,
 )
 
-GOOD_TABLE = "<table>" + "".join(
-    "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE
-) + "</table>"
+GOOD_TABLE = (
+    "<table>"
+    + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE)
+    + "</table>"
+)
 GOOD_PAGE = "# Materials Report\n\n" + " ".join(PARAGRAPH) + "\n\n" + GOOD_TABLE
-INVENTED = (GOOD_PAGE + "\n\nThe committee later approved a generous budget for new wind "
-            "turbines across the northern provinces next spring.")
+INVENTED = (
+    GOOD_PAGE + "\n\nThe committee later approved a generous budget for new wind "
+    "turbines across the northern provinces next spring."
+)
 
 
 def _loaded(cls: type, server: ScriptedServer, **kw: object) -> object:
@@ -65,7 +69,9 @@ def test_bad_tables_are_rejected(
     assert reason in message, message
 
 
-def test_failures_fall_back_per_crop_and_reset(vlm_server: ScriptedServer, sample: SamplePage) -> None:
+def test_failures_fall_back_per_crop_and_reset(
+    vlm_server: ScriptedServer, sample: SamplePage
+) -> None:
     # Answers arrive in order with concurrency 1: 500 (no retries), a good table, a timeout.
     vlm_server.script = [("status", 500), ("ok", GOOD_TABLE), ("sleep", 1.0, GOOD_TABLE)]
     rec = _loaded(VlmTableRecogniser, vlm_server, timeout_s=0.3)
@@ -188,8 +194,11 @@ def test_figure_description(vlm_server: ScriptedServer, sample: SamplePage, tmp_
 
 def test_math_latex(vlm_server: ScriptedServer, sample: SamplePage) -> None:
     eq = Region(id="p0-r5", kind=RegionKind.EQUATION, bbox=BBox(35, 300, 200, 330), page_index=0)
-    vlm_server.script = [("ok", "$$ E = mc^{2} $$"), ("ok", "\\frac{a}{b"),
-                         ("ok", "x = 1 \\text{because the reviewers insisted on a longer proof here}")]
+    vlm_server.script = [
+        ("ok", "$$ E = mc^{2} $$"),
+        ("ok", "\\frac{a}{b"),
+        ("ok", "x = 1 \\text{because the reviewers insisted on a longer proof here}"),
+    ]
     rec = _loaded(VlmMathRecogniser, vlm_server)
     crop = sample.crop(eq)
     assert rec.recognise([crop])[0].text == "$$\nE = mc^{2}\n$$"
