@@ -220,7 +220,7 @@ def _hub_downloader() -> Downloader:
         raise BackendUnavailable(
             "pulling models needs huggingface_hub: pip install huggingface_hub"
         ) from exc
-    return snapshot_download  # type: ignore[no-any-return]
+    return snapshot_download
 
 
 def pull_model(models_dir: Path, spec: ModelSpec, *, downloader: Downloader | None = None) -> Path:

@@ -64,7 +64,7 @@ class GotOcr2Recogniser:
                 "got-ocr2 needs transformers: pip install 'pdf2md[vlm]'"
             ) from exc
         self._device = pick_device(self.options.device)
-        model = transformers.GotOcr2ForConditionalGeneration.from_pretrained(
+        model: Any = transformers.GotOcr2ForConditionalGeneration.from_pretrained(
             folder, local_files_only=True
         )
         self._model = model.to(self._device).eval()
@@ -72,7 +72,8 @@ class GotOcr2Recogniser:
         images = transformers.GotOcr2ImageProcessorPil.from_pretrained(
             folder, local_files_only=True
         )
-        self._processor = transformers.GotOcr2Processor(image_processor=images, tokenizer=tokenizer)
+        make_processor: Any = transformers.GotOcr2Processor
+        self._processor = make_processor(image_processor=images, tokenizer=tokenizer)
         vision = model.config.vision_config
         # The vision tower's patches, halved twice by the projector's strided convolutions.
         self._image_tokens = (vision.image_size // vision.patch_size // 4) ** 2

@@ -103,11 +103,10 @@ class TrOcrRecogniser:
         except ImportError as exc:
             raise BackendUnavailable("trocr needs transformers: pip install 'pdf2md[vlm]'") from exc
         self._device = pick_device(self.options.device)
-        self._model = (
-            transformers.VisionEncoderDecoderModel.from_pretrained(folder, local_files_only=True)
-            .to(self._device)
-            .eval()
+        model: Any = transformers.VisionEncoderDecoderModel.from_pretrained(
+            folder, local_files_only=True
         )
+        self._model = model.to(self._device).eval()
         self._processor = transformers.ViTImageProcessorPil.from_pretrained(
             folder, local_files_only=True
         )

@@ -155,7 +155,7 @@ class ReferenceWords:
         from pdf2md.registry import OCR_ENGINES
 
         try:
-            engine = OCR_ENGINES.resolve(self.context.profile.ocr.engine)(self.context)
+            engine: OcrEngine = OCR_ENGINES.resolve(self.context.profile.ocr.engine)(self.context)
             engine.load()
         except BackendUnavailable as exc:
             log.warning("no OCR to check VLM answers on pages without text: %s", exc)
