@@ -25,6 +25,16 @@ PARAGRAPH = [
     "using photovoltaic cells made of silicon wafers.",
 ]
 TABLE = [["Metal", "Density", "Melting"], ["Iron", "7.87", "1538"], ["Copper", "8.96", "1085"]]
+GOOD_TABLE = (
+    "<table>"
+    + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE)
+    + "</table>"
+)
+GOOD_PAGE = "# Materials Report\n\n" + " ".join(PARAGRAPH) + "\n\n" + GOOD_TABLE
+INVENTED = (
+    GOOD_PAGE + "\n\nThe committee later approved a generous budget for new wind "
+    "turbines across the northern provinces next spring."
+)
 
 
 @dataclass

@@ -6,7 +6,16 @@ import json
 from collections.abc import Sequence
 
 import pytest
-from model_fixtures import PARAGRAPH, TABLE, SamplePage, ScriptedServer, vlm_context
+from model_fixtures import (
+    GOOD_PAGE,
+    GOOD_TABLE,
+    INVENTED,
+    PARAGRAPH,
+    TABLE,
+    SamplePage,
+    ScriptedServer,
+    vlm_context,
+)
 from PIL import Image
 
 from pdf2md.backend import BackendContext, OcrWord
@@ -17,17 +26,6 @@ from pdf2md.recognise.vlm import (
     VlmMathRecogniser,
     VlmPageRecogniser,
     VlmTableRecogniser,
-)
-
-GOOD_TABLE = (
-    "<table>"
-    + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in TABLE)
-    + "</table>"
-)
-GOOD_PAGE = "# Materials Report\n\n" + " ".join(PARAGRAPH) + "\n\n" + GOOD_TABLE
-INVENTED = (
-    GOOD_PAGE + "\n\nThe committee later approved a generous budget for new wind "
-    "turbines across the northern provinces next spring."
 )
 
 
