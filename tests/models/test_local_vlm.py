@@ -29,9 +29,22 @@ def table_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return store
 
 
-def test_scripted_table_is_accepted(table_store: Path, sample: SamplePage) -> None:
+def _forbid_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def no_network(*args: object, **kw: object) -> None:
+        raise AssertionError("tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+
+
+def test_scripted_table_is_accepted(
+    table_store: Path, sample: SamplePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from pdf2md.recognise.local_vlm import LocalVlmTableRecogniser
 
+    _forbid_network(monkeypatch)  # loading from the store must not touch the network
     rec = LocalVlmTableRecogniser(_context(table_store, "local-vlm-table"))
     rec.load()
     [content] = rec.recognise([sample.crop(sample.table)])
@@ -81,15 +94,9 @@ def test_page_loop_and_empty_rejected(
 def test_missing_model_fails_with_the_fix_and_no_network(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import socket
-
     from pdf2md.recognise.local_vlm import LocalVlmPageRecogniser
 
-    def no_network(*args: object, **kw: object) -> None:
-        raise AssertionError("tried to open a network connection")
-
-    monkeypatch.setattr(socket.socket, "connect", no_network)
-    monkeypatch.setattr(socket, "create_connection", no_network)
+    _forbid_network(monkeypatch)
     rec = LocalVlmPageRecogniser(_context(tmp_path, "local-vlm-page", model="olmocr-7b"))
     with pytest.raises(BackendUnavailable, match=r"pdf2md models pull olmocr-7b"):
         rec.load()

@@ -110,3 +110,27 @@ def test_pull_network_error_is_clear(tmp_path: Path) -> None:
 def test_pull_surya_explains_its_own_downloader(tmp_path: Path) -> None:
     with pytest.raises(BackendUnavailable, match="surya_detect"):
         pull_model(tmp_path, find_spec("surya-detection"), downloader=lambda **kw: "")
+
+
+def test_pull_command_fetches_into_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pdf2md.models as store
+
+    seen: list[str] = []
+
+    def fake_download(**kw: str) -> str:
+        seen.append(kw["repo_id"])
+        Path(kw["local_dir"], "config.json").write_text("{}")
+        return kw["local_dir"]
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(store, "_hub_downloader", lambda: fake_download)
+    result = runner.invoke(models_app, ["pull", "qwen2-vl-2b", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen == ["Qwen/Qwen2-VL-2B-Instruct"]
+    assert result.output.strip() == str(tmp_path / "qwen2-vl-2b")
+    listing = runner.invoke(models_app, ["list", "--dir", str(tmp_path)]).output
+    assert (
+        next(ln for ln in listing.splitlines() if ln.startswith("qwen2-vl-2b")).split()[1] == "yes"
+    )
