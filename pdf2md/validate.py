@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,6 +28,9 @@ _TAG = re.compile(r"<[^>]{0,200}>")
 _LATEX_CMD = re.compile(r"\\[A-Za-z]+")
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$|\\\[.*?\\\]|\\\(.*?\\\)", re.DOTALL)
 _CHAR_LOOP = re.compile(r"(\w{1,10}?)\1{29,}")
+# Arabic-script letters that PDFs and models write in interchangeable forms (Arabic vs Persian
+# yeh and kaf), and the tatweel that stretches words without changing them.
+_FOLD = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9", "\u0640": None})
 _FENCE = re.compile(r"^\s*```[a-zA-Z]*\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
 
 
@@ -45,7 +49,7 @@ def words(text: str) -> list[str]:
     text = _MATH.sub(" ", text)
     text = html.unescape(_TAG.sub(" ", text))
     text = _LATEX_CMD.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
     return [w for w in _WORD.findall(text) if len(w) > 1 or w.isdigit()]
 
 
@@ -96,10 +100,11 @@ def find_repetition(text: str) -> str | None:
 
 
 def _is_loop(period: int, reps: int, unit: Sequence[str]) -> bool:
-    # Runs of numbers are legitimate in tables (a row of zeros); loops of words are not.
+    # Runs of numbers or of short marks ("N/A", "x") are legitimate in tables; loops of words
+    # are not.
     if (period == 1 and reps < 24) or (period > 1 and (reps < 5 or reps * period < 20)):
         return False
-    return not all(w.isdigit() for w in unit)
+    return any(len(w) >= 3 and not w.isdigit() for w in unit)
 
 
 def check_no_repetition(text: str) -> None:
@@ -346,3 +351,19 @@ def _clean_html(rows: Sequence[Sequence[TableCell]]) -> str:
 def table_words(rows: Sequence[Sequence[TableCell]]) -> str:
     """All cell text, row by row, for word checks."""
     return "\n".join(" ".join(c.text for c in row) for row in rows)
+
+
+def check_table_rows(rows: Sequence[Sequence[TableCell]], *, max_repeats: int = 5) -> None:
+    """Reject a table whose model looped: the same non-empty row many times in a row.
+
+    Word-level loop checks misfire on tables (a column of "Yes", a row of zeros), so tables
+    are checked row by row instead.
+    """
+    run = 1
+    for previous, row in itertools.pairwise(rows):
+        texts = [c.text for c in row]
+        run = run + 1 if texts == [c.text for c in previous] and any(texts) else 1
+        if run >= max_repeats:
+            raise AnswerRejected(
+                f"repetition loop: row {' | '.join(texts)!r} repeated {run}+ times"
+            )

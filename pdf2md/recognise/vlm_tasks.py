@@ -26,6 +26,7 @@ from pdf2md.validate import (
     WordPolicy,
     check_no_repetition,
     check_not_empty,
+    check_table_rows,
     check_words,
     find_repetition,
     parse_html_table,
@@ -202,8 +203,9 @@ class _BaseTask:
     def image(self, crop: RegionCrop) -> Image.Image:
         return crop.page.render(crop.bbox, dpi=self.options.dpi)
 
-    def _check(self, crop: RegionCrop, text: str) -> float | None:
-        check_no_repetition(text)
+    def _check(self, crop: RegionCrop, text: str, *, loops: bool = True) -> float | None:
+        if loops:
+            check_no_repetition(text)
         found = check_words(text, self.reference.for_crop(crop), self.options.policy)
         return round(found.precision * found.recall, 3)
 
@@ -217,7 +219,8 @@ class TableTask(_BaseTask):
     def interpret(self, crop: RegionCrop, raw: str, recogniser: str) -> Content:
         check_not_empty(raw)
         rows = parse_html_table(raw)
-        confidence = self._check(crop, table_words(rows))
+        check_table_rows(rows)
+        confidence = self._check(crop, table_words(rows), loops=False)
         return Content(
             region_id=crop.region.id,
             text=table_to_markdown(rows),
@@ -267,7 +270,18 @@ class PageTask(_BaseTask):
         return crop.page.render(None, dpi=self.options.dpi)
 
     def interpret(self, crop: RegionCrop, raw: str, recogniser: str) -> Content:
-        text = check_not_empty(page_text(raw), what="page transcription")
+        text = page_text(raw)
+        if not text.strip() and self.reference.for_crop(crop) == []:
+            # A blank page (trusted text layer, no words, no pictures): empty is the answer.
+            return Content(
+                region_id=crop.region.id,
+                text="",
+                orig=raw,
+                recogniser=recogniser,
+                method="vlm",
+                confidence=1.0,
+            )
+        text = check_not_empty(text, what="page transcription")
         confidence = self._check(crop, text)
         return Content(
             region_id=crop.region.id,

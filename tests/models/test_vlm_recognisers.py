@@ -202,3 +202,24 @@ def test_math_latex(vlm_server: ScriptedServer, sample: SamplePage) -> None:
     assert rec.recognise([crop])[0].text == "$$\nE = mc^{2}\n$$"
     assert rec.recognise([crop]) == [None] and "unbalanced" in rec.last_errors[0][1]
     assert rec.recognise([crop]) == [None]
+
+
+def test_blank_page_accepts_an_empty_answer(vlm_server: ScriptedServer, tmp_path) -> None:
+    import pymupdf
+
+    from pdf2md.backend import RegionCrop
+    from pdf2md.source import open_pdf
+
+    doc = pymupdf.open()
+    doc.new_page(width=200, height=200)
+    doc.save(tmp_path / "blank.pdf")
+    doc.close()
+    region = Region(id="p0-r0", kind=RegionKind.TEXT, bbox=BBox(0, 0, 200, 200), page_index=0)
+    vlm_server.script = [("ok", ""), ("ok", "A lovely poem about the sea and the sky and the sun.")]
+    rec = _loaded(VlmPageRecogniser, vlm_server)
+    with open_pdf(tmp_path / "blank.pdf") as src:
+        crop = RegionCrop(region, src.page(0))
+        [content] = rec.recognise([crop])
+        assert content is not None and content.text == ""
+        assert rec.recognise([crop]) == [None]  # words on a page that has none
+    assert "invented text" in rec.last_errors[0][1]
