@@ -130,7 +130,11 @@ class Agreement:
 
 def _matcher(reference: Sequence[str]) -> tuple[set[str], list[str]]:
     vocab = set(reference)
-    return vocab, sorted(vocab)
+    choices = sorted(vocab)
+    # Words run together ("unitedkingdom", a lost space or line break) still count as found.
+    for n in (2, 3, 4):
+        vocab.update("".join(reference[i : i + n]) for i in range(len(reference) - n + 1))
+    return vocab, choices
 
 
 def _found(word: str, vocab: set[str], choices: list[str]) -> bool:
@@ -157,7 +161,8 @@ def agreement(answer: Sequence[str], reference: Sequence[str]) -> Agreement:
                 longest = tuple(answer[start:i])
             start = i + 1
     answer_vocab = set(answer)
-    covered = sum(1 for w in reference if w in answer_vocab)
+    run_together = "".join(answer)  # reference words the answer wrote without spaces
+    covered = sum(1 for w in reference if w in answer_vocab or (len(w) > 2 and w in run_together))
     recall = covered / len(reference) if reference else 1.0
     return Agreement(sum(hits) / len(hits), recall, longest)
 
