@@ -56,8 +56,8 @@ class RouteSettings(_Strict):
     table: list[str] = Field(default_factory=lambda: ["pdf-table", "ocr-table", "image-crop"])
     equation: list[str] = Field(default_factory=lambda: ["pdf-math", "image-crop"])
     figure: list[str] = Field(default_factory=lambda: ["image-crop"])
-    page_header: list[str] = Field(default_factory=list)
-    page_footer: list[str] = Field(default_factory=list)
+    page_header: list[str] = Field(default_factory=lambda: ["pdf-text"])
+    page_footer: list[str] = Field(default_factory=lambda: ["pdf-text"])
 
     def for_kind(self, kind: str) -> list[str]:
         """The recogniser names for a region kind (its ``RegionKind`` value)."""

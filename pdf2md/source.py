@@ -171,7 +171,9 @@ class PageView:
         out: list[TextLine] = []
         for b_index, block in enumerate(self.text_dict.get("blocks", ())):
             for line in block.get("lines", ()):
-                spans = tuple(_span(s) for s in line.get("spans", ()) if s.get("text"))
+                spans = tuple(
+                    self._respaced(_span(s)) for s in line.get("spans", ()) if s.get("text")
+                )
                 if not spans or not "".join(s.text for s in spans).strip():
                     continue
                 out.append(
@@ -183,6 +185,25 @@ class PageView:
                     )
                 )
         return tuple(out)
+
+    def _respaced(self, span: TextSpan) -> TextSpan:
+        """Put back word spaces a PDF left out (words placed by position alone).
+
+        Only long runs with no space at all are checked, glyph by glyph: a gap wider than
+        a tenth of the font size between two glyphs is a word break.
+        """
+        if len(span.text) < 25 or " " in span.text or not span.text.isprintable():
+            return span
+        chars = [c for c in self.chars_in(span.bbox) if span.bbox.contains_point(*c.bbox.center)]
+        if len(chars) != len(span.text):
+            return span
+        wide = [ch.bbox.x0 - prev.bbox.x1 > 0.1 * span.size for prev, ch in zip(chars, chars[1:])]
+        if not any(wide) or sum(wide) > 0.4 * len(wide):  # none, or letter-spaced (tracking)
+            return span
+        out = [chars[0].char]
+        for ch, gap in zip(chars[1:], wide):
+            out.append(" " + ch.char if gap else ch.char)
+        return TextSpan(**{**span.__dict__, "text": "".join(out)})
 
     def lines_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[TextLine]:
         """Lines whose area lies at least ``min_overlap`` inside ``bbox``, in stream order."""
