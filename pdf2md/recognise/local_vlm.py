@@ -53,6 +53,7 @@ class _LocalFields(VlmTaskOptions):
     dtype: DType = "auto"
     max_pixels: int = Field(default=1280 * 28 * 28, ge=56 * 56)
     min_pixels: int = Field(default=56 * 56, ge=28 * 28)
+    batch_size: int = Field(default=4, ge=1)
 
 
 class LocalTableOptions(TableOptions, _LocalFields):
@@ -73,21 +74,31 @@ class QwenVl:
     device: str
 
     def generate(
-        self, image: Any, prompt: str, *, max_new_tokens: int, max_pixels: int, min_pixels: int
-    ) -> tuple[str, bool]:
-        """Answer ``prompt`` about ``image``; returns (text, whether it hit max_new_tokens)."""
+        self,
+        images: Sequence[Any],
+        prompts: Sequence[str],
+        *,
+        max_new_tokens: int,
+        max_pixels: int,
+        min_pixels: int,
+    ) -> list[tuple[str, bool]]:
+        """Answer each prompt about its image, as one batch (left-padded).
+
+        Returns, per image, the text and whether it was cut off at ``max_new_tokens``.
+        """
         import torch
 
         size = {"shortest_edge": min_pixels, "longest_edge": max_pixels}
-        vision = self.image_processor(images=[image], size=size, return_tensors="pt")
+        vision = self.image_processor(images=list(images), size=size, return_tensors="pt")
         grid = vision["image_grid_thw"]
-        n_tokens = int(grid.prod()) // (self.image_processor.merge_size**2)
-        text = (
+        merge = self.image_processor.merge_size**2
+        texts = [
             f"<|im_start|>system\n{_SYSTEM}<|im_end|>\n<|im_start|>user\n<|vision_start|>"
-            + "<|image_pad|>" * n_tokens
+            + "<|image_pad|>" * (int(thw.prod()) // merge)
             + f"<|vision_end|>{prompt}<|im_end|>\n<|im_start|>assistant\n"
-        )
-        inputs = self.tokenizer(text, return_tensors="pt")
+            for thw, prompt in zip(grid, prompts, strict=True)
+        ]
+        inputs = self.tokenizer(texts, return_tensors="pt", padding=True)
         with torch.inference_mode():
             out = self.model.generate(
                 input_ids=inputs["input_ids"].to(self.device),
@@ -97,11 +108,14 @@ class QwenVl:
                 max_new_tokens=max_new_tokens,
                 do_sample=False,
             )
-        new = out[0, inputs["input_ids"].shape[1] :]
         eos = self.model.generation_config.eos_token_id
         eos_ids = set(eos if isinstance(eos, list) else [eos])
-        cut_off = len(new) >= max_new_tokens and int(new[-1]) not in eos_ids
-        return self.tokenizer.decode(new, skip_special_tokens=True).strip(), cut_off
+        answers = []
+        for row in out[:, inputs["input_ids"].shape[1] :].tolist():
+            ended = any(t in eos_ids for t in row)
+            text = self.tokenizer.decode(row, skip_special_tokens=True).strip()
+            answers.append((text, not ended and len(row) >= max_new_tokens))
+        return answers
 
 
 def load_qwen_vl(folder: Path, *, device: str = "auto", dtype: str = "auto") -> QwenVl:
@@ -134,6 +148,7 @@ def load_qwen_vl(folder: Path, *, device: str = "auto", dtype: str = "auto") -> 
         .eval()
     )
     tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    tokenizer.padding_side = "left"  # batched generation continues each row at its end
     if tokenizer.convert_tokens_to_ids("<|image_pad|>") != config.image_token_id:
         raise BackendUnavailable(
             f"{folder}: the tokenizer's <|image_pad|> does not match the model"
@@ -176,22 +191,27 @@ class _LocalVlmRecogniser:
         """One checked answer (or ``None``) per crop; reasons for ``None`` in ``last_errors``."""
         if self.runner is None:
             self.load()
-        self.last_errors = []
-        return [self._one(crop) for crop in crops]
-
-    def _one(self, crop: RegionCrop) -> Content | None:
         assert self.runner is not None
+        self.last_errors = []
         opts = self.options
-        try:
-            text, cut_off = self.runner.generate(
-                self.task.image(crop),
-                self.task.prompt(crop),
+        out: list[Content | None] = []
+        for i in range(0, len(crops), opts.batch_size):
+            batch = crops[i : i + opts.batch_size]
+            answers = self.runner.generate(
+                [self.task.image(c) for c in batch],
+                [self.task.prompt(c) for c in batch],
                 max_new_tokens=opts.max_tokens,
                 max_pixels=opts.max_pixels,
                 min_pixels=opts.min_pixels,
             )
+            out += [self._accept(c, a) for c, a in zip(batch, answers, strict=True)]
+        return out
+
+    def _accept(self, crop: RegionCrop, answer: tuple[str, bool]) -> Content | None:
+        text, cut_off = answer
+        try:
             if cut_off:
-                raise reject_cut_off(text, opts.max_tokens)
+                raise reject_cut_off(text, self.options.max_tokens)
             return self.task.interpret(crop, text, self.label)
         except AnswerRejected as exc:
             log.info("%s rejected for %s: %s", self.name, crop.region.id, exc)

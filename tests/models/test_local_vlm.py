@@ -100,3 +100,14 @@ def test_missing_model_fails_with_the_fix_and_no_network(
     rec = LocalVlmPageRecogniser(_context(tmp_path, "local-vlm-page", model="olmocr-7b"))
     with pytest.raises(BackendUnavailable, match=r"pdf2md models pull olmocr-7b"):
         rec.load()
+
+
+def test_batches_of_different_sizes(table_store: Path, sample: SamplePage) -> None:
+    from pdf2md.recognise.local_vlm import LocalVlmTableRecogniser
+
+    rec = LocalVlmTableRecogniser(_context(table_store, "local-vlm-table", batch_size=2))
+    crops = [sample.crop(sample.table), sample.crop(sample.paragraph), sample.crop(sample.table)]
+    out = rec.recognise(crops)  # two batches; crops of different sizes are left-padded
+    assert [c is not None for c in out] == [True, False, True]
+    assert out[0] == out[2]
+    assert [rid for rid, _ in rec.last_errors] == [sample.paragraph.id]
