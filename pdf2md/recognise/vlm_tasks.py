@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pdf2md.backend import BackendContext, RegionCrop
 from pdf2md.errors import BackendUnavailable
-from pdf2md.model import Content
+from pdf2md.model import BBox, Content
 from pdf2md.validate import (
     AnswerRejected,
     WordPolicy,
@@ -133,22 +133,35 @@ class ReferenceWords:
     ocr_engine: OcrEngine | None = None
     _ocr_failed: bool = field(default=False, repr=False)
 
-    def for_crop(self, crop: RegionCrop, image: Image.Image | None = None) -> list[str] | None:
-        """Reference words for ``crop``; ``None`` where nothing can be trusted."""
-        if crop.text_layer_ok:
-            lines = [ln.text for ln in crop.page.lines_in(crop.bbox)]
-            if any(line.strip() for line in lines):
-                return reference_words(lines)
-            if not any(box.overlap_ratio(crop.bbox) > 0 for box in crop.page.image_boxes):
-                return []  # a trusted text layer with no words and no picture: nothing is there
-        if not self.use_ocr:
-            return None
-        engine = self._engine()
+    def for_crop(self, crop: RegionCrop) -> list[str] | None:
+        """Reference words for ``crop``; ``None`` where nothing can be trusted.
+
+        On a page with a trusted text layer: its words, plus OCR words of pictures in the crop
+        that carry no text-layer text (a chart's labels), where an OCR engine is available.
+        """
+        if not crop.text_layer_ok:
+            return self._ocr_words(crop, [crop.bbox])
+        lines = [ln.text for ln in crop.page.lines_in(crop.bbox)]
+        pictures = [
+            box.intersect(crop.bbox)
+            for box in crop.page.image_boxes
+            if box.intersect(crop.bbox).area > 0.02 * crop.bbox.area
+            and not crop.page.lines_in(box.intersect(crop.bbox))
+        ]
+        if not any(line.strip() for line in lines):
+            # A trusted text layer with no words and no picture: nothing is there.
+            return self._ocr_words(crop, [crop.bbox]) if pictures else []
+        words_found = reference_words(lines)
+        if pictures:
+            words_found += self._ocr_words(crop, pictures) or []
+        return words_found
+
+    def _ocr_words(self, crop: RegionCrop, boxes: list[BBox]) -> list[str] | None:
+        engine = self._engine() if self.use_ocr else None
         if engine is None:
             return None
-        picture = image if image is not None else crop.page.render(crop.bbox, dpi=200)
-        found = engine.read([picture])[0]
-        return reference_words(w.text for w in found)
+        found = engine.read([crop.page.render(box, dpi=200) for box in boxes])
+        return reference_words(w.text for words_in_box in found for w in words_in_box)
 
     def _engine(self) -> OcrEngine | None:
         if self.ocr_engine is not None or self._ocr_failed:

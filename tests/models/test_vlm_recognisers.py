@@ -223,3 +223,41 @@ def test_blank_page_accepts_an_empty_answer(vlm_server: ScriptedServer, tmp_path
         assert content is not None and content.text == ""
         assert rec.recognise([crop]) == [None]  # words on a page that has none
     assert "invented text" in rec.last_errors[0][1]
+
+
+def test_words_inside_pictures_are_checked_against_ocr(
+    vlm_server: ScriptedServer, sample: SamplePage, tmp_path
+) -> None:
+    import io
+
+    import pymupdf
+    from PIL import ImageDraw
+
+    from pdf2md.backend import RegionCrop
+    from pdf2md.source import open_pdf
+
+    chart = Image.new("RGB", (300, 100), "white")
+    ImageDraw.Draw(chart).text((10, 40), "quarterly revenue chart", fill="black")
+    png = io.BytesIO()
+    chart.save(png, format="PNG")
+    doc = pymupdf.open(sample.doc.path)
+    doc[0].insert_image(pymupdf.Rect(40, 260, 340, 360), stream=png.getvalue())
+    doc.save(tmp_path / "with_chart.pdf")
+    doc.close()
+    label = (
+        "Chart: quarterly revenue by region for the northern eastern southern and "
+        "western offices over two years"
+    )
+    vlm_server.script = [("ok", GOOD_PAGE + "\n\n" + label)]
+    with open_pdf(tmp_path / "with_chart.pdf") as src:
+        crop = RegionCrop(sample.page_region, src.page(0))
+        rec = _loaded(VlmPageRecogniser, vlm_server)
+        rec.reference.use_ocr = False  # no OCR: the chart's words look invented
+        assert rec.recognise([crop]) == [None]
+        assert "invented text" in rec.last_errors[0][1]
+        fake = _FakeOcr(label.replace(":", "").split())
+        rec = _loaded(VlmPageRecogniser, vlm_server)
+        rec.reference.ocr_engine = fake
+        [content] = rec.recognise([crop])
+        assert content is not None, rec.last_errors
+        assert fake.calls == 1  # only the picture was OCR'd, not the whole page
