@@ -131,6 +131,8 @@ class ReferenceWords:
     context: BackendContext
     use_ocr: bool = True
     ocr_engine: OcrEngine | None = None
+    min_ocr_confidence: float = 0.6
+    min_sure_share: float = 0.6
     _ocr_failed: bool = field(default=False, repr=False)
 
     def for_crop(self, crop: RegionCrop) -> list[str] | None:
@@ -157,11 +159,19 @@ class ReferenceWords:
         return words_found
 
     def _ocr_words(self, crop: RegionCrop, boxes: list[BBox]) -> list[str] | None:
+        """Confident OCR words of ``boxes``; ``None`` where OCR cannot be trusted to judge.
+
+        OCR that finds nothing, or is unsure of most words (handwriting, a poor scan), says
+        little about what is on the page; a model may read it better, so it is not judged.
+        """
         engine = self._engine() if self.use_ocr else None
         if engine is None:
             return None
-        found = engine.read([crop.page.render(box, dpi=200) for box in boxes])
-        return reference_words(w.text for words_in_box in found for w in words_in_box)
+        found = [w for ws in engine.read([crop.page.render(b, dpi=200) for b in boxes]) for w in ws]
+        sure = [w.text for w in found if w.confidence >= self.min_ocr_confidence]
+        if not found or len(sure) < self.min_sure_share * len(found):
+            return None
+        return reference_words(sure)
 
     def _engine(self) -> OcrEngine | None:
         if self.ocr_engine is not None or self._ocr_failed:

