@@ -27,6 +27,7 @@ from pdf2md.model import (
     Region,
     RegionKind,
     Result,
+    Status,
 )
 from pdf2md.order import order_regions
 from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
@@ -179,7 +180,7 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
     markdown = render_markdown(doc, page_markers=run.profile.document.page_markers).text
     run.tick("render", t)
     failed_pages = sum(1 for p in doc.pages if p.method == "failed")
-    status = "ok" if not run.errors else "partial"
+    status: Status = "ok" if not run.errors else "partial"
     if failed_pages == len(doc.pages):
         status = "failed"
     return Result(

@@ -181,7 +181,7 @@ class PageView:
                         bbox=BBox(*line["bbox"]),
                         spans=spans,
                         block_index=b_index,
-                        direction=tuple(line.get("dir", (1.0, 0.0))),  # type: ignore[arg-type]
+                        direction=(float(line["dir"][0]), float(line["dir"][1])),
                     )
                 )
         return tuple(out)

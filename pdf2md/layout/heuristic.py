@@ -146,7 +146,8 @@ class HeuristicLayout:
             from pdf2md.layout.table_detect import find_table_boxes
         except ModuleNotFoundError:  # until the table detector lands
             return []
-        return find_table_boxes(page)
+        boxes: list[BBox] = find_table_boxes(page)
+        return boxes
 
     def _region(self, page: PageView, n: int, kind: RegionKind, box: BBox) -> Region:
         return Region(

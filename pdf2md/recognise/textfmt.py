@@ -185,15 +185,15 @@ def _merge_pieces(pieces: list[_Piece]) -> str:
         else:
             runs.append([text, marker, link])
     out: list[str] = []
-    for text, marker, link in runs:
-        body = str(text)
-        if marker == "`":
+    for run_text, run_marker, run_link in runs:
+        body = str(run_text)
+        if run_marker == "`":
             body = _wrap(body.replace("`", "'"), "`")
-        elif marker:
-            body = _wrap(body, str(marker))
-        if link and body.strip():
+        elif run_marker:
+            body = _wrap(body, str(run_marker))
+        if run_link and body.strip():
             core = body.strip()
-            body = body.replace(core, f"[{core}]({link})", 1)
+            body = body.replace(core, f"[{core}]({run_link})", 1)
         out.append(body)
     return "".join(out)
 
