@@ -1,0 +1,67 @@
+"""Fake converters for the batch tests, imported by worker processes as ``batch_fakes``.
+
+``fake_convert`` reads the text layer with pymupdf (through :func:`pdf2md.source.open_pdf`, so
+corrupt, encrypted and empty files fail as they do in the pipeline). Misbehaviour is injected
+by the test through the environment and the document's own text, never by file name:
+
+* ``PDF2MD_TEST_HANG_TOKEN``: a document whose text holds this token sleeps for an hour.
+* ``PDF2MD_TEST_HOG_TOKEN``: a document whose text holds it allocates memory until killed.
+* ``PDF2MD_TEST_CRASH_TOKEN``: a document whose text holds it kills its own process (SIGSEGV).
+* ``PDF2MD_TEST_SLEEP_S``: seconds to sleep per document (to make a batch slow enough to kill).
+* ``PDF2MD_TEST_LEAK_MB``: MiB leaked into a module-level list per document.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from pdf2md.batch.converter import ConvertOptions, Converted, ErrorRecord, PageRecord
+from pdf2md.errors import DocumentLoadError
+from pdf2md.source import open_pdf
+
+_LEAK: list[bytes] = []
+
+
+def _misbehave(text: str) -> None:
+    if os.environ.get("PDF2MD_TEST_HANG_TOKEN", "\0") in text:
+        time.sleep(3600)
+    if os.environ.get("PDF2MD_TEST_CRASH_TOKEN", "\0") in text:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if os.environ.get("PDF2MD_TEST_HOG_TOKEN", "\0") in text:
+        hog = []
+        for _ in range(200):  # up to ~10 GiB; the parent kills us long before
+            hog.append(b"x" * (50 * 2**20))
+            time.sleep(0.05)
+    time.sleep(float(os.environ.get("PDF2MD_TEST_SLEEP_S", "0")))
+    leak_mb = int(os.environ.get("PDF2MD_TEST_LEAK_MB", "0"))
+    if leak_mb:
+        _LEAK.append(b"x" * (leak_mb * 2**20))
+
+
+def fake_convert(path: str, options: ConvertOptions) -> Converted:
+    """Text-layer-only conversion: one paragraph per page, ``blank`` for empty pages."""
+    try:
+        source = open_pdf(path)
+    except DocumentLoadError as exc:
+        return Converted(status="failed", errors=(ErrorRecord("source", str(exc)),))
+    with source:
+        pages_text = [page.get_text() for page in source.doc]
+    _misbehave("".join(pages_text))
+    count = len(pages_text) if options.max_pages is None else min(options.max_pages, len(pages_text))
+    parts: list[str] = []
+    records: list[PageRecord] = []
+    cursor = 0
+    for index, raw in enumerate(pages_text[:count]):
+        text = " ".join(raw.split())
+        if parts and text:
+            cursor += 2  # the blank line between pages
+        start = cursor
+        cursor += len(text)
+        if text:
+            parts.append(text)
+        records.append(PageRecord(index, start, cursor, "text-layer" if text else "blank"))
+    return Converted(status="ok", markdown="\n\n".join(parts), pages=tuple(records),
+                     page_count=len(pages_text), profile=options.profile, pdf2md_version="test")
+
