@@ -47,13 +47,13 @@ def _engine(name: EngineName, workers: int, address: str | None, gpus: float) ->
         return RayEngine(workers=workers, address=address, gpus_per_worker=gpus)
     from pdf2md.batch.pool import LocalPool
 
-    return LocalPool(workers)
+    return LocalPool(workers or os.cpu_count() or 1)
 
 
 def batch_command(
     inputs: Annotated[list[Path], typer.Argument(help="PDF files, folders (recursive) or text files listing paths.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (OUTDIR).")],
-    workers: Annotated[int, typer.Option(help="Worker processes; 0 = number of cores.")] = 0,
+    workers: Annotated[int, typer.Option(help="Worker processes; 0 = one per core (of the cluster with --engine ray).")] = 0,
     format: Annotated[OutputFormat, typer.Option("--format", help="md files, Dolma JSONL shards, or both.")] = OutputFormat.MD,
     profile: Annotated[str, typer.Option(help="Profile name or TOML path.")] = "default",
     timeout: Annotated[float, typer.Option(help="Seconds per document before it is killed; 0 = no limit.")] = 300.0,
@@ -71,7 +71,6 @@ def batch_command(
     converter: Annotated[str, typer.Option(hidden=True, help="Internal: module:function of the converter.")] = DEFAULT_CONVERTER,
 ) -> None:
     """Convert many PDFs; rerun the same command to resume where it stopped."""
-    workers = workers or os.cpu_count() or 1
     formats = {"md", "jsonl"} if format is OutputFormat.BOTH else {format.value}
     comp: Compression = compression.value  # type: ignore[assignment]  # enum values are the literals
     config = BatchConfig(

@@ -7,6 +7,7 @@ by the test through the environment and the document's own text, never by file n
 * ``PDF2MD_TEST_HANG_TOKEN``: a document whose text holds this token sleeps for an hour.
 * ``PDF2MD_TEST_HOG_TOKEN``: a document whose text holds it allocates memory until killed.
 * ``PDF2MD_TEST_CRASH_TOKEN``: a document whose text holds it kills its own process (SIGSEGV).
+* ``PDF2MD_TEST_FAIL_TOKEN``: a document whose text holds it makes the converter raise.
 * ``PDF2MD_TEST_SLEEP_S``: seconds to sleep per document (to make a batch slow enough to kill).
 * ``PDF2MD_TEST_LEAK_MB``: MiB leaked into a module-level list per document.
 """
@@ -25,6 +26,8 @@ _LEAK: list[bytes] = []
 
 
 def _misbehave(text: str) -> None:
+    if os.environ.get("PDF2MD_TEST_FAIL_TOKEN", "\0") in text:
+        raise RuntimeError("injected failure")
     if os.environ.get("PDF2MD_TEST_HANG_TOKEN", "\0") in text:
         time.sleep(3600)
     if os.environ.get("PDF2MD_TEST_CRASH_TOKEN", "\0") in text:
