@@ -8,7 +8,7 @@ Example:
 
 from __future__ import annotations
 
-from pdf2md.batch.converter import ConvertOptions, Converted, PageRecord
+from pdf2md.batch.converter import Converted, ConvertOptions, PageRecord
 from pdf2md.batch.pool import LocalPool
 from pdf2md.batch.progress import BatchSummary
 from pdf2md.batch.runner import BatchConfig, run_batch

@@ -51,28 +51,65 @@ def _engine(name: EngineName, workers: int, address: str | None, gpus: float) ->
 
 
 def batch_command(
-    inputs: Annotated[list[Path], typer.Argument(help="PDF files, folders (recursive) or text files listing paths.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="PDF files, folders (recursive) or text files listing paths."),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (OUTDIR).")],
-    workers: Annotated[int, typer.Option(help="Worker processes; 0 = one per core (of the cluster with --engine ray).")] = 0,
-    format: Annotated[OutputFormat, typer.Option("--format", help="md files, Dolma JSONL shards, or both.")] = OutputFormat.MD,
+    workers: Annotated[
+        int,
+        typer.Option(help="Worker processes; 0 = one per core (of the cluster with --engine ray)."),
+    ] = 0,
+    format: Annotated[
+        OutputFormat, typer.Option("--format", help="md files, Dolma JSONL shards, or both.")
+    ] = OutputFormat.MD,
     profile: Annotated[str, typer.Option(help="Profile name or TOML path.")] = "default",
-    timeout: Annotated[float, typer.Option(help="Seconds per document before it is killed; 0 = no limit.")] = 300.0,
-    max_pages: Annotated[int | None, typer.Option(help="Convert only the first N pages of each PDF.")] = None,
-    engine: Annotated[EngineName, typer.Option(help="local process pool, or a Ray cluster.")] = EngineName.LOCAL,
-    address: Annotated[str | None, typer.Option(help="Ray cluster address (with --engine ray).")] = None,
-    compression: Annotated[CompressionName, typer.Option(help="JSONL shard compression.")] = CompressionName.NONE,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds per document before it is killed; 0 = no limit.")
+    ] = 300.0,
+    max_pages: Annotated[
+        int | None, typer.Option(help="Convert only the first N pages of each PDF.")
+    ] = None,
+    engine: Annotated[
+        EngineName, typer.Option(help="local process pool, or a Ray cluster.")
+    ] = EngineName.LOCAL,
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (with --engine ray).")
+    ] = None,
+    compression: Annotated[
+        CompressionName, typer.Option(help="JSONL shard compression.")
+    ] = CompressionName.NONE,
     shard_size: Annotated[int, typer.Option(help="Documents per JSONL shard.")] = 1000,
-    max_memory: Annotated[int, typer.Option(help="MiB of resident memory per worker before it is killed; 0 = no bound.")] = 4096,
-    max_tasks_per_worker: Annotated[int, typer.Option(help="Documents per worker before it is replaced.")] = 200,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Convert documents that failed before again.")] = False,
-    source: Annotated[str, typer.Option(help="The Dolma 'source' field of JSONL records.")] = "pdf2md",
-    gpus_per_worker: Annotated[float, typer.Option(help="GPUs each Ray worker asks for (with --engine ray).")] = 0.0,
-    progress: Annotated[bool | None, typer.Option("--progress/--no-progress", help="Live progress line (default: when stderr is a terminal).")] = None,
-    converter: Annotated[str, typer.Option(hidden=True, help="Internal: module:function of the converter.")] = DEFAULT_CONVERTER,
+    max_memory: Annotated[
+        int,
+        typer.Option(help="MiB of resident memory per worker before it is killed; 0 = no bound."),
+    ] = 4096,
+    max_tasks_per_worker: Annotated[
+        int, typer.Option(help="Documents per worker before it is replaced.")
+    ] = 200,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Convert documents that failed before again.")
+    ] = False,
+    source: Annotated[
+        str, typer.Option(help="The Dolma 'source' field of JSONL records.")
+    ] = "pdf2md",
+    gpus_per_worker: Annotated[
+        float, typer.Option(help="GPUs each Ray worker asks for (with --engine ray).")
+    ] = 0.0,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Live progress line (default: when stderr is a terminal).",
+        ),
+    ] = None,
+    converter: Annotated[
+        str, typer.Option(hidden=True, help="Internal: module:function of the converter.")
+    ] = DEFAULT_CONVERTER,
 ) -> None:
     """Convert many PDFs; rerun the same command to resume where it stopped."""
     formats = {"md", "jsonl"} if format is OutputFormat.BOTH else {format.value}
-    comp: Compression = compression.value  # type: ignore[assignment]  # enum values are the literals
+    comp: Compression = compression.value
     config = BatchConfig(
         inputs=tuple(inputs),
         output_dir=output,
@@ -83,15 +120,21 @@ def batch_command(
         retry_failed=retry_failed,
         source=source,
         # the pipeline stops itself at `timeout`; the worker is killed a little later
-        worker=WorkerSpec(converter=converter, timeout_s=timeout + min(30.0, timeout / 10) or None,
-                          max_memory_mb=max_memory or None,
-                          recycle_memory_mb=max_memory // 2 or None,
-                          max_tasks=max_tasks_per_worker),
+        worker=WorkerSpec(
+            converter=converter,
+            timeout_s=timeout + min(30.0, timeout / 10) or None,
+            max_memory_mb=max_memory or None,
+            recycle_memory_mb=max_memory // 2 or None,
+            max_tasks=max_tasks_per_worker,
+        ),
     )
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        summary = run_batch(config, _engine(engine, workers, address, gpus_per_worker),
-                            progress=sys.stderr if show else None)
+        summary = run_batch(
+            config,
+            _engine(engine, workers, address, gpus_per_worker),
+            progress=sys.stderr if show else None,
+        )
     except (ConfigError, WorkerStartError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

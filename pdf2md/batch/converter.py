@@ -115,7 +115,7 @@ def _page_selection(path: str, max_pages: int | None) -> list[int] | None:
     import pymupdf
 
     try:
-        with pymupdf.open(path) as doc:
+        with pymupdf.open(path) as doc:  # type: ignore[no-untyped-call]  # untyped library
             return list(range(min(max_pages, doc.page_count)))
     except (RuntimeError, ValueError, OSError):
         return None  # unreadable: let the pipeline open it and report the error properly

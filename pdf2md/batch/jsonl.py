@@ -100,7 +100,9 @@ def shard_filename(shard_id: str, compression: Compression) -> str:
     return shard_id + SUFFIXES[compression]
 
 
-def write_shard(path: Path, lines: Iterable[bytes], *, compression: Compression, tmp_dir: Path) -> int:
+def write_shard(
+    path: Path, lines: Iterable[bytes], *, compression: Compression, tmp_dir: Path
+) -> int:
     """Write JSONL lines to ``path`` atomically, compressed as asked; returns the line count."""
     count = 0
     with open_atomic(path, tmp_dir) as raw:

@@ -53,16 +53,20 @@ class LocalPool:
             for worker in pool:
                 worker.stop()
 
-    def _loop(self, pool: list[WorkerProcess], pending: deque[Task], on_outcome: OutcomeSink) -> None:
+    def _loop(
+        self, pool: list[WorkerProcess], pending: deque[Task], on_outcome: OutcomeSink
+    ) -> None:
         while pending or any(w.task is not None for w in pool):
             for worker in pool:
                 if worker.is_idle and pending:
                     worker.submit(pending.popleft())
-            live = {w.conn_in: w for w in pool if not w.conn_in.closed}
-            for conn in wait(list(live), timeout=POLL_S):
-                outcome = live[conn].receive()
-                if outcome is not None:
-                    self._finish(live[conn], outcome, on_outcome, more_work=bool(pending))
+            live = [w for w in pool if not w.conn_in.closed]
+            ready = wait([w.conn_in for w in live], timeout=POLL_S)
+            for worker in live:
+                if worker.conn_in in ready:
+                    outcome = worker.receive()
+                    if outcome is not None:
+                        self._finish(worker, outcome, on_outcome, more_work=bool(pending))
             now = time.monotonic()
             for worker in pool:
                 if worker.conn_in.closed:

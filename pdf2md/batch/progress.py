@@ -16,12 +16,12 @@ from typing import TextIO
 
 def format_duration(seconds: float) -> str:
     """``75`` -> ``"1m15s"``; ``3725`` -> ``"1h02m"``."""
-    seconds = max(0, int(round(seconds)))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m{seconds % 60:02d}s"
-    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    whole = max(0, round(seconds))
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
 
 
 class ProgressBar:
@@ -56,7 +56,7 @@ class ProgressBar:
         self.draw()
 
     def line(self) -> str:
-        """The progress line, e.g. ``[#####-----] 50/100 docs, 2 failed, 8.1 pages/s, ETA 1m02s``."""
+        """The progress line: bar, documents, failures, pages, pages per second, time left."""
         finished = self.done + self.failed
         elapsed = max(self.clock() - self.started, 1e-9)
         width = 20
@@ -113,7 +113,9 @@ class BatchSummary:
 
     def format(self) -> str:
         """The summary printed at the end of ``pdf2md batch``."""
-        methods = ", ".join(f"{name} {count}" for name, count in sorted(self.pages_by_method.items()))
+        methods = ", ".join(
+            f"{name} {count}" for name, count in sorted(self.pages_by_method.items())
+        )
         rate = self.pages / self.seconds if self.seconds > 0 else 0.0
         lines = [
             f"documents: {self.total} in input, {self.done} done, {self.failed} failed, "

@@ -62,11 +62,15 @@ class RayEngine:
         gpus_per_worker: GPUs each actor asks for (fractions allowed).
     """
 
-    def __init__(self, workers: int = 0, address: str | None = None, gpus_per_worker: float = 0.0) -> None:
+    def __init__(
+        self, workers: int = 0, address: str | None = None, gpus_per_worker: float = 0.0
+    ) -> None:
         self.workers, self.address, self.gpus_per_worker = workers, address, gpus_per_worker
 
     def _actors(self, ray: Any, spec: WorkerSpec, count: int) -> list[Any]:
-        remote_cls = ray.remote(num_cpus=1, num_gpus=self.gpus_per_worker, max_restarts=0)(DocumentActor)
+        remote_cls = ray.remote(num_cpus=1, num_gpus=self.gpus_per_worker, max_restarts=0)(
+            DocumentActor
+        )
         return [remote_cls.remote(spec) for _ in range(count)]
 
     def run(self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
@@ -83,8 +87,14 @@ class RayEngine:
         finally:
             self._shutdown(ray, actors)
 
-    def _loop(self, ray: Any, spec: WorkerSpec, actors: list[Any], pending: deque[Task],
-              on_outcome: OutcomeSink) -> None:
+    def _loop(
+        self,
+        ray: Any,
+        spec: WorkerSpec,
+        actors: list[Any],
+        pending: deque[Task],
+        on_outcome: OutcomeSink,
+    ) -> None:
         idle = list(actors)
         running: dict[Any, tuple[Any, Task, float]] = {}
         # backstop only: the actor's worker enforces the real per-document limit
@@ -99,7 +109,9 @@ class RayEngine:
                 try:
                     outcome = ray.get(ref)
                 except ray.exceptions.RayError as exc:  # the actor or its node died
-                    outcome = failed_outcome(task, "crash", f"Ray worker lost: {type(exc).__name__}")
+                    outcome = failed_outcome(
+                        task, "crash", f"Ray worker lost: {type(exc).__name__}"
+                    )
                     actor = self._replace(ray, spec, actors, actor)
                 idle.append(actor)
                 on_outcome(outcome)
@@ -108,7 +120,9 @@ class RayEngine:
                 if now - started > backstop_s:
                     running.pop(ref)
                     idle.append(self._replace(ray, spec, actors, actor))
-                    on_outcome(failed_outcome(task, "timeout", "no answer from the Ray worker; killed"))
+                    on_outcome(
+                        failed_outcome(task, "timeout", "no answer from the Ray worker; killed")
+                    )
 
     def _replace(self, ray: Any, spec: WorkerSpec, actors: list[Any], dead: Any) -> Any:
         ray.kill(dead, no_restart=True)

@@ -81,14 +81,19 @@ class BatchRun:
         self.summary = BatchSummary(total=len(self.docs), errors_path=str(state.errors_path))
 
     def _shard_path(self, shard: Shard) -> Path:
-        return self.config.output_dir / "jsonl" / shard_filename(shard.shard_id, self.config.compression)
+        return (
+            self.config.output_dir
+            / "jsonl"
+            / shard_filename(shard.shard_id, self.config.compression)
+        )
 
     def _is_finished(self, doc: DocumentRef, shard: Shard) -> bool:
         marker = self.state.done(doc.key)
         if marker is not None and self.config.formats <= set(marker.formats):
             # the record must still be somewhere to complete the shard from
             return not self.jsonl or (
-                self.state.staged_path(shard.shard_id, doc.key).exists() or self._shard_path(shard).exists()
+                self.state.staged_path(shard.shard_id, doc.key).exists()
+                or self._shard_path(shard).exists()
             )
         return self.state.failure(doc.key) is not None and not self.config.retry_failed
 
@@ -97,7 +102,9 @@ class BatchRun:
         tasks: list[Task] = []
         for shard in self.shards:
             if self.jsonl and self.state.shard_marker(shard.shard_id) is not None:
-                retry = self.config.retry_failed and any(self.state.failure(d.key) for d in shard.members)
+                retry = self.config.retry_failed and any(
+                    self.state.failure(d.key) for d in shard.members
+                )
                 if not retry:
                     self.summary.skipped += len(shard.members)
                     continue
@@ -113,8 +120,13 @@ class BatchRun:
         return tasks
 
     def _task(self, doc: DocumentRef) -> Task:
-        return Task(key=doc.key, path=doc.path, options=self.config.options,
-                    want_record=self.jsonl, source=self.config.source)
+        return Task(
+            key=doc.key,
+            path=doc.path,
+            options=self.config.options,
+            want_record=self.jsonl,
+            source=self.config.source,
+        )
 
     def commit(self, outcome: Outcome) -> None:
         """Write one document's outputs, then its marker; complete its shard when due."""
@@ -124,8 +136,15 @@ class BatchRun:
             self.summary.done += 1
             self.summary.add_methods(outcome.methods)
         else:
-            self.state.mark_failed(FailureMarker(key=doc.key, path=doc.path, stage=outcome.stage,
-                                                 error=outcome.error, seconds=round(outcome.seconds, 3)))
+            self.state.mark_failed(
+                FailureMarker(
+                    key=doc.key,
+                    path=doc.path,
+                    stage=outcome.stage,
+                    error=outcome.error,
+                    seconds=round(outcome.seconds, 3),
+                )
+            )
             self.summary.failed += 1
             log.warning("failed: %s (%s: %s)", doc.path, outcome.stage, outcome.error)
         self.remaining[shard.shard_id] -= 1
@@ -134,15 +153,27 @@ class BatchRun:
 
     def _commit_success(self, doc: DocumentRef, shard: Shard, outcome: Outcome) -> None:
         if "md" in self.config.formats:
-            self.state.write(self.config.output_dir / f"{doc.name}.md", outcome.markdown.encode("utf-8"))
+            self.state.write(
+                self.config.output_dir / f"{doc.name}.md", outcome.markdown.encode("utf-8")
+            )
         if self.jsonl:
             assert outcome.record is not None, "a JSONL batch needs records"
-            self.state.write(self.state.staged_path(shard.shard_id, doc.key), dump_record(outcome.record))
+            self.state.write(
+                self.state.staged_path(shard.shard_id, doc.key), dump_record(outcome.record)
+            )
         previous = self.state.done(doc.key)
         formats = set(self.config.formats) | set(previous.formats if previous else ())
-        self.state.mark_done(DoneMarker(key=doc.key, path=doc.path, sha256=outcome.sha256,
-                                        formats=tuple(sorted(formats)), pages=outcome.pages,
-                                        methods=outcome.methods, status=outcome.status))
+        self.state.mark_done(
+            DoneMarker(
+                key=doc.key,
+                path=doc.path,
+                sha256=outcome.sha256,
+                formats=tuple(sorted(formats)),
+                pages=outcome.pages,
+                methods=outcome.methods,
+                status=outcome.status,
+            )
+        )
 
     def _complete_shard(self, shard: Shard) -> None:
         """Write the shard's JSONL file whole, then its marker, then drop the staged records."""
@@ -158,17 +189,21 @@ class BatchRun:
                 lines.append(staged.read_bytes())
                 continue
             if old is None:  # a reopened shard: records of earlier runs live in its old file
-                old = {(r["id"], r["metadata"]["path"]): dump_record(r)
-                       for r in (read_shard(path) if path.exists() else [])}
+                old = {
+                    (r["id"], r["metadata"]["path"]): dump_record(r)
+                    for r in (read_shard(path) if path.exists() else [])
+                }
             lines.append(old[(marker.sha256, doc.path)])
-        count = write_shard(path, lines, compression=self.config.compression, tmp_dir=self.state.tmp)
+        count = write_shard(
+            path, lines, compression=self.config.compression, tmp_dir=self.state.tmp
+        )
         self.state.mark_shard(shard.shard_id, {"file": path.name, "documents": count})
         self.state.clear_staged(shard.shard_id)
         self.summary.shards_written += 1
 
 
 def _worker_spec(config: BatchConfig, state: StateDir) -> WorkerSpec:
-    spec = config.worker
+    spec = replace(config.worker, warm_up_language="jsonl" in config.formats)
     if not spec.python_path:
         spec = replace(spec, python_path=tuple(p or os.getcwd() for p in sys.path))
     if spec.log_path is None:
@@ -176,7 +211,9 @@ def _worker_spec(config: BatchConfig, state: StateDir) -> WorkerSpec:
     return spec
 
 
-def run_batch(config: BatchConfig, engine: Engine, *, progress: TextIO | None = None) -> BatchSummary:
+def run_batch(
+    config: BatchConfig, engine: Engine, *, progress: TextIO | None = None
+) -> BatchSummary:
     """Convert a batch, resuming any earlier run into the same OUTDIR.
 
     Args:
@@ -193,7 +230,9 @@ def run_batch(config: BatchConfig, engine: Engine, *, progress: TextIO | None = 
     started = time.monotonic()
     unknown = set(config.formats) - set(FORMATS)
     if not config.formats or unknown:
-        raise ValueError(f"formats must be a non-empty subset of {FORMATS}, got {sorted(config.formats)}")
+        raise ValueError(
+            f"formats must be a non-empty subset of {FORMATS}, got {sorted(config.formats)}"
+        )
     state = StateDir(config.output_dir)
     state.prepare()
     shards = plan_shards(state, expand_inputs(config.inputs), config.shard_size)

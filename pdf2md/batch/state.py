@@ -142,7 +142,9 @@ class StateDir:
     def shard_marker(self, shard_id: str) -> dict[str, Any] | None:
         """The marker of a complete JSONL shard, or ``None``."""
         try:
-            data: dict[str, Any] = json.loads((self.root / "shards" / f"{shard_id}.json").read_bytes())
+            data: dict[str, Any] = json.loads(
+                (self.root / "shards" / f"{shard_id}.json").read_bytes()
+            )
         except FileNotFoundError:
             return None
         return data

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from pdf2md.batch.converter import ConvertOptions, Converted, Converter
+from pdf2md.batch.converter import Converted, Converter, ConvertOptions
 from pdf2md.batch.jsonl import build_record
 
 log = logging.getLogger(__name__)
@@ -75,9 +75,13 @@ def file_sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def failed_outcome(task: Task, stage: str, error: str, *, seconds: float = 0.0, pid: int = 0) -> Outcome:
+def failed_outcome(
+    task: Task, stage: str, error: str, *, seconds: float = 0.0, pid: int = 0
+) -> Outcome:
     """An :class:`Outcome` for a document that produced nothing."""
-    return Outcome(key=task.key, ok=False, stage=stage, error=error, seconds=seconds, worker_pid=pid)
+    return Outcome(
+        key=task.key, ok=False, stage=stage, error=error, seconds=seconds, worker_pid=pid
+    )
 
 
 def _success(task: Task, converted: Converted, sha256: str, seconds: float) -> Outcome:
@@ -113,7 +117,9 @@ def process_document(task: Task, converter: Converter) -> Outcome:
     try:
         converted = converter(task.path, task.options)
     except MemoryError:
-        return failed_outcome(task, "memory", "MemoryError", seconds=time.monotonic() - started, pid=pid)
+        return failed_outcome(
+            task, "memory", "MemoryError", seconds=time.monotonic() - started, pid=pid
+        )
     except Exception as exc:  # fault containment: any converter bug fails this document only
         log.error("converter failed on %s\n%s", task.path, traceback.format_exc())
         message = f"{type(exc).__name__}: {exc}"

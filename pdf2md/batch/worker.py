@@ -56,6 +56,7 @@ class WorkerSpec:
         python_path: ``sys.path`` entries the child needs (the parent's, by default).
         log_path: file that receives the children's stderr (``None``: discarded).
         startup_timeout_s: how long a child may take to import the converter.
+        warm_up_language: load the language model before the first document (JSONL runs).
     """
 
     converter: str = DEFAULT_CONVERTER
@@ -67,6 +68,7 @@ class WorkerSpec:
     python_path: tuple[str, ...] = ()
     log_path: str | None = None
     startup_timeout_s: float = 300.0
+    warm_up_language: bool = True
 
 
 def rss_mb(pid: int) -> float | None:
@@ -108,8 +110,19 @@ class WorkerProcess:
     def _start(self) -> None:
         parent_r, child_w = os.pipe()
         child_r, parent_w = os.pipe()
-        cmd = [sys.executable, "-m", "pdf2md.batch.child", "--read-fd", str(child_r),
-               "--write-fd", str(child_w), "--converter", self.spec.converter]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pdf2md.batch.child",
+            "--read-fd",
+            str(child_r),
+            "--write-fd",
+            str(child_w),
+            "--converter",
+            self.spec.converter,
+        ]
+        if not self.spec.warm_up_language:
+            cmd.append("--no-warm-up")
         if self.spec.rlimit_as_mb:
             cmd += ["--rlimit-as-mb", str(self.spec.rlimit_as_mb)]
         env = dict(os.environ)
@@ -119,8 +132,14 @@ class WorkerProcess:
         if self.spec.log_path:
             stderr = open(self.spec.log_path, "ab")  # noqa: SIM115 (closed right after Popen)
         try:
-            self.proc = subprocess.Popen(cmd, pass_fds=(child_r, child_w), stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+            self.proc = subprocess.Popen(
+                cmd,
+                pass_fds=(child_r, child_w),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                env=env,
+            )
         finally:
             os.close(child_r)
             os.close(child_w)
@@ -179,9 +198,12 @@ class WorkerProcess:
         task = self.task
         self.kill()
         if task is None:
-            raise WorkerStartError(f"worker died before taking a task ({_describe_exit(code)}); "
-                                   f"see the worker log")
-        return failed_outcome(task, "crash", _describe_exit(code), seconds=self._elapsed(), pid=self.pid)
+            raise WorkerStartError(
+                f"worker died before taking a task ({_describe_exit(code)}); see the worker log"
+            )
+        return failed_outcome(
+            task, "crash", _describe_exit(code), seconds=self._elapsed(), pid=self.pid
+        )
 
     def _elapsed(self) -> float:
         return time.monotonic() - self.task_started if self.task else 0.0
@@ -195,7 +217,9 @@ class WorkerProcess:
         if not self.ready:
             if now - self.started_at > self.spec.startup_timeout_s:
                 self.kill()
-                raise WorkerStartError(f"worker did not start in {self.spec.startup_timeout_s:.0f} s")
+                raise WorkerStartError(
+                    f"worker did not start in {self.spec.startup_timeout_s:.0f} s"
+                )
             return None
         if self.task is None:
             return None
@@ -204,7 +228,9 @@ class WorkerProcess:
         bound = self.spec.max_memory_mb
         used = rss_mb(self.pid) if bound else None
         if bound and used is not None and used > bound:
-            return self._kill_task("memory", f"resident memory {used:.0f} MiB over {bound} MiB; killed")
+            return self._kill_task(
+                "memory", f"resident memory {used:.0f} MiB over {bound} MiB; killed"
+            )
         return None
 
     def _kill_task(self, stage: str, message: str) -> Outcome:
@@ -277,14 +303,14 @@ def _watch_parent(parent_pid: int, interval_s: float = 1.0) -> None:
             os._exit(3)
 
 
-def _serve(conn_in: Connection, conn_out: Connection, converter_spec: str) -> int:
+def _serve(conn_in: Connection, conn_out: Connection, converter_spec: str, warm_up: bool) -> int:
     try:
         converter = load_converter(converter_spec)
     except ConfigError as exc:
         conn_out.send(("fatal", str(exc)))
         return 2
-    # load the language model now, so that it does not eat into the first document's time
-    detect_language("warm up the language model before the first document " * 4)
+    if warm_up:  # load the language model now, not in the first document's time
+        detect_language("warm up the language model before the first document " * 4)
     conn_out.send(("ready", os.getpid()))
     while True:
         try:
@@ -303,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-fd", type=int, required=True)
     parser.add_argument("--converter", default=DEFAULT_CONVERTER)
     parser.add_argument("--rlimit-as-mb", type=int, default=None)
+    parser.add_argument("--no-warm-up", action="store_true")
     args = parser.parse_args(argv)
     if args.rlimit_as_mb:
         import resource
@@ -310,10 +337,12 @@ def main(argv: list[str] | None = None) -> int:
         limit = args.rlimit_as_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # A process entry point, like cli.py: the only place the child configures logging.
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s worker %(process)d %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(asctime)s worker %(process)d %(levelname)s %(name)s: %(message)s",
+    )
     faulthandler.enable()
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     conn_in = Connection(args.read_fd, writable=False)
     conn_out = Connection(args.write_fd, readable=False)
-    return _serve(conn_in, conn_out, args.converter)
-
+    return _serve(conn_in, conn_out, args.converter, not args.no_warm_up)

@@ -18,9 +18,7 @@ import os
 import signal
 import time
 
-from pdf2md.batch.converter import ConvertOptions, Converted, ErrorRecord, PageRecord
-from pdf2md.errors import DocumentLoadError
-from pdf2md.source import open_pdf
+from pdf2md.batch.converter import Converted, ConvertOptions, ErrorRecord, PageRecord
 
 _LEAK: list[bytes] = []
 
@@ -45,6 +43,9 @@ def _misbehave(text: str) -> None:
 
 def fake_convert(path: str, options: ConvertOptions) -> Converted:
     """Text-layer-only conversion: one paragraph per page, ``blank`` for empty pages."""
+    from pdf2md.errors import DocumentLoadError
+    from pdf2md.source import open_pdf  # imports pymupdf: seconds, so only where needed
+
     try:
         source = open_pdf(path)
     except DocumentLoadError as exc:
@@ -52,7 +53,9 @@ def fake_convert(path: str, options: ConvertOptions) -> Converted:
     with source:
         pages_text = [page.get_text() for page in source.doc]
     _misbehave("".join(pages_text))
-    count = len(pages_text) if options.max_pages is None else min(options.max_pages, len(pages_text))
+    count = (
+        len(pages_text) if options.max_pages is None else min(options.max_pages, len(pages_text))
+    )
     parts: list[str] = []
     records: list[PageRecord] = []
     cursor = 0
@@ -65,6 +68,26 @@ def fake_convert(path: str, options: ConvertOptions) -> Converted:
         if text:
             parts.append(text)
         records.append(PageRecord(index, start, cursor, "text-layer" if text else "blank"))
-    return Converted(status="ok", markdown="\n\n".join(parts), pages=tuple(records),
-                     page_count=len(pages_text), profile=options.profile, pdf2md_version="test")
+    return Converted(
+        status="ok",
+        markdown="\n\n".join(parts),
+        pages=tuple(records),
+        page_count=len(pages_text),
+        profile=options.profile,
+        pdf2md_version="test",
+    )
 
+
+def text_convert(path: str, options: ConvertOptions) -> Converted:
+    """Treat the file as plain text, one page (no pymupdf: workers start in a blink)."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    _misbehave(text)
+    return Converted(
+        status="ok",
+        markdown=text,
+        pages=(PageRecord(0, 0, len(text), "text-layer"),),
+        page_count=1,
+        profile=options.profile,
+        pdf2md_version="test",
+    )

@@ -22,8 +22,12 @@ HOG_TOKEN = "PDF2MD-TEST-HOG-91c2"
 CRASH_TOKEN = "PDF2MD-TEST-CRASH-5d0e"
 
 FAKE_CONVERTER = "batch_fakes:fake_convert"
+TEXT_CONVERTER = "batch_fakes:text_convert"
 
-WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda".split()
+WORDS = [
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda",
+]  # fmt: skip
 
 
 def make_pdf(path: Path, pages: list[str]) -> Path:
@@ -58,7 +62,9 @@ def build_corpus(root: Path, *, good: int = 6, hang: bool = True) -> Corpus:
     goods: dict[str, Path] = {}
     for i in range(good):
         pages = [f"Document {i} page {p + 1}. {sentence(i * 10 + p)}" for p in range(1 + i % 3)]
-        goods[f"doc{i:02d}"] = make_pdf(root / "sub" / f"doc{i:02d}.pdf" if i % 2 else root / f"doc{i:02d}.pdf", pages)
+        goods[f"doc{i:02d}"] = make_pdf(
+            root / "sub" / f"doc{i:02d}.pdf" if i % 2 else root / f"doc{i:02d}.pdf", pages
+        )
     goods["blank"] = make_pdf(root / "blank.pdf", [""])
     bads: dict[str, Path] = {}
     corrupt = root / "corrupt.pdf"
@@ -66,7 +72,9 @@ def build_corpus(root: Path, *, good: int = 6, hang: bool = True) -> Corpus:
     bads["corrupt"] = corrupt
     enc = pymupdf.open()
     enc.new_page().insert_text((50, 50), "secret text")
-    enc.save(root / "encrypted.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="own")
+    enc.save(
+        root / "encrypted.pdf", encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="pw", owner_pw="own"
+    )
     enc.close()
     bads["encrypted"] = root / "encrypted.pdf"
     (root / "empty.pdf").write_bytes(b"")
@@ -76,14 +84,15 @@ def build_corpus(root: Path, *, good: int = 6, hang: bool = True) -> Corpus:
     return Corpus(root, goods, bads)
 
 
-
 class InProcessEngine:
     """An engine that converts in the test process (no workers): fast runner tests."""
 
     def __init__(self) -> None:
         self.converted: list[str] = []
 
-    def run(self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: Callable[[Outcome], None]) -> None:
+    def run(
+        self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: Callable[[Outcome], None]
+    ) -> None:
         converter = load_converter(spec.converter)
         for task in tasks:
             self.converted.append(task.path)
@@ -118,8 +127,12 @@ def assert_exactly_once(out: Path, corpus: Corpus, *, jsonl: bool = True, md: bo
         assert sorted(ids) == sorted(sha256_of(p) for p in corpus.good.values())
     if md:
         mds = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.md"))
-        expected = sorted(p.relative_to(corpus.root).with_suffix(".md").as_posix() for p in corpus.good.values())
+        expected = sorted(
+            p.relative_to(corpus.root).with_suffix(".md").as_posix() for p in corpus.good.values()
+        )
         assert mds == expected
     errors = error_lines(out)
-    assert sorted(e["path"] for e in errors) == sorted(str(p.resolve()) for p in corpus.bad.values())
+    assert sorted(e["path"] for e in errors) == sorted(
+        str(p.resolve()) for p in corpus.bad.values()
+    )
     assert not list(out.rglob(f"*{TMP_SUFFIX}")), "a temporary file was left behind"

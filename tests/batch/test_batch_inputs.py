@@ -22,7 +22,10 @@ def test_folders_files_and_list_files(tmp_path: Path) -> None:
     listing.write_text(f"# comment\n\nother/a.pdf\n{a}\nmissing.pdf\n")
     docs = expand_inputs([tmp_path / "in", listing])
     assert [d.path for d in docs] == [
-        str(a.resolve()), str(b.resolve()), str(other.resolve()), str((tmp_path / "missing.pdf").resolve())
+        str(a.resolve()),
+        str(b.resolve()),
+        str(other.resolve()),
+        str((tmp_path / "missing.pdf").resolve()),
     ]
     names = [d.name for d in docs]
     # two "a" documents clash, so both get the key suffix; "deep/b" mirrors the folder

@@ -10,7 +10,13 @@ import sys
 import time
 from pathlib import Path
 
-from batch_fixtures import FAKE_CONVERTER, HANG_TOKEN, all_records, assert_exactly_once, build_corpus
+from batch_fixtures import (
+    FAKE_CONVERTER,
+    HANG_TOKEN,
+    all_records,
+    assert_exactly_once,
+    build_corpus,
+)
 
 from pdf2md.batch.atomic import TMP_SUFFIX
 
@@ -18,9 +24,25 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _command(inp: Path, out: Path) -> list[str]:
-    return [sys.executable, "-m", "pdf2md.batch", str(inp), "-o", str(out), "--format", "both",
-            "--workers", "2", "--timeout", "1.5", "--shard-size", "3", "--no-progress",
-            "--converter", FAKE_CONVERTER]
+    return [
+        sys.executable,
+        "-m",
+        "pdf2md.batch",
+        str(inp),
+        "-o",
+        str(out),
+        "--format",
+        "both",
+        "--workers",
+        "2",
+        "--timeout",
+        "1.5",
+        "--shard-size",
+        "3",
+        "--no-progress",
+        "--converter",
+        FAKE_CONVERTER,
+    ]
 
 
 def _env() -> dict[str, str]:
@@ -50,8 +72,13 @@ def test_sigkill_then_rerun_is_exactly_once(tmp_path: Path) -> None:
     corpus = build_corpus(tmp_path / "in", good=12)
     corpus.good.pop("blank").unlink()  # keep the torn-file check simple: every md starts alike
     out = tmp_path / "out"
-    proc = subprocess.Popen(_command(corpus.root, out), env=_env(), start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        _command(corpus.root, out),
+        env=_env(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _wait_for_marker(out, proc)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

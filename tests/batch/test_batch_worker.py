@@ -8,14 +8,25 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 import pytest
-from batch_fixtures import CRASH_TOKEN, FAKE_CONVERTER, HANG_TOKEN, HOG_TOKEN, make_pdf
+from batch_fixtures import CRASH_TOKEN, HANG_TOKEN, HOG_TOKEN, TEXT_CONVERTER
 
 from pdf2md.batch.pool import LocalPool
 from pdf2md.batch.task import Outcome, Task
 from pdf2md.batch.worker import WorkerProcess, WorkerSpec, WorkerStartError, rss_mb
 
-SPEC = WorkerSpec(converter=FAKE_CONVERTER, timeout_s=2.0, max_memory_mb=400,
-                  recycle_memory_mb=None, python_path=tuple(sys.path))
+SPEC = WorkerSpec(
+    converter=TEXT_CONVERTER,
+    timeout_s=2.0,
+    max_memory_mb=400,
+    recycle_memory_mb=None,
+    warm_up_language=False,
+    python_path=tuple(sys.path),
+)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
 
 
 def _task(path: Path) -> Task:
@@ -24,20 +35,21 @@ def _task(path: Path) -> Task:
 
 @pytest.mark.usefixtures("fake_env")
 def test_pool_survives_hang_memory_hog_and_crash(tmp_path: Path) -> None:
-    docs = {
-        "hang": make_pdf(tmp_path / "hang.pdf", [HANG_TOKEN]),
-        "hog": make_pdf(tmp_path / "hog.pdf", [HOG_TOKEN]),
-        "crash": make_pdf(tmp_path / "crash.pdf", [CRASH_TOKEN]),
-        **{f"good{i}": make_pdf(tmp_path / f"good{i}.pdf", [f"fine {i}"]) for i in range(4)},
-    }
+    texts = {"hang": HANG_TOKEN, "hog": HOG_TOKEN, "crash": CRASH_TOKEN}
+    texts.update({f"good{i}": f"fine {i}" for i in range(4)})
+    docs = {name: _write(tmp_path / f"{name}.txt", text) for name, text in texts.items()}
     outcomes: dict[str, Outcome] = {}
-    LocalPool(2).run([_task(p) for p in docs.values()], SPEC, lambda o: outcomes.setdefault(o.key, o))
+    LocalPool(2).run(
+        [_task(p) for p in docs.values()], SPEC, lambda o: outcomes.setdefault(o.key, o)
+    )
     assert set(outcomes) == set(docs)
     assert (outcomes["hang"].stage, outcomes["hang"].ok) == ("timeout", False)
     assert 2.0 <= outcomes["hang"].seconds < 10
     assert outcomes["hog"].stage == "memory" and "over 400 MiB" in outcomes["hog"].error
     assert outcomes["crash"].stage == "crash" and "SIGSEGV" in outcomes["crash"].error
-    assert all(outcomes[f"good{i}"].ok and outcomes[f"good{i}"].markdown == f"fine {i}" for i in range(4))
+    assert all(
+        outcomes[f"good{i}"].ok and outcomes[f"good{i}"].markdown == f"fine {i}" for i in range(4)
+    )
 
 
 def test_worker_recycled_when_it_leaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,7 +61,9 @@ def test_worker_recycled_when_it_leaks(tmp_path: Path, monkeypatch: pytest.Monke
     baseline = rss_mb(worker.pid)
     assert baseline is not None
     worker.spec = replace(SPEC, recycle_memory_mb=int(baseline) + 150)
-    pids = [worker.run_blocking(_task(make_pdf(tmp_path / f"d{i}.pdf", ["x"]))).worker_pid for i in range(3)]
+    pids = [
+        worker.run_blocking(_task(_write(tmp_path / f"d{i}.txt", "x"))).worker_pid for i in range(3)
+    ]
     assert pids[0] == pids[1] != pids[2]  # +100 MiB kept it, +200 MiB recycled it
     assert worker.tasks_done == 1 and not worker.needs_recycle()
     worker.spec = replace(worker.spec, max_tasks=1)
