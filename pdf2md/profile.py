@@ -80,7 +80,7 @@ class ImageSettings(_Strict):
 
     enabled: bool = True
     dpi: int = Field(default=150, ge=36, le=600)
-    format: Literal["png", "jpg"] = "png"
+    format: Literal["png"] = "png"
 
 
 class DocumentSettings(_Strict):

@@ -28,7 +28,9 @@ log = logging.getLogger(__name__)
 
 # Ligatures expanded (no TEXT_PRESERVE_LIGATURES); images and vector paths not inlined.
 _TEXT_FLAGS = (
-    pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
+    pymupdf.TEXT_PRESERVE_WHITESPACE
+    | pymupdf.TEXT_MEDIABOX_CLIP
+    | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
 )
 
 _BOLD = 16
@@ -184,8 +186,12 @@ class PageView:
 
     def lines_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[TextLine]:
         """Lines whose area lies at least ``min_overlap`` inside ``bbox``, in stream order."""
-        return [ln for ln in self.lines if ln.bbox.overlap_ratio(bbox) >= min_overlap or (
-            ln.bbox.area == 0 and bbox.contains_point(*ln.bbox.center))]
+        return [
+            ln
+            for ln in self.lines
+            if ln.bbox.overlap_ratio(bbox) >= min_overlap
+            or (ln.bbox.area == 0 and bbox.contains_point(*ln.bbox.center))
+        ]
 
     def chars_in(self, bbox: BBox) -> list[TextChar]:
         """Every glyph whose centre lies in ``bbox`` (computed on demand, per call)."""
