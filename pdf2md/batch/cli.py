@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from pdf2md.batch.converter import DEFAULT_CONVERTER, ConvertOptions
+from pdf2md.batch.converter import DEFAULT_CONVERTER, DEFAULT_WARM_UP, ConvertOptions
 from pdf2md.batch.jsonl import Compression
 from pdf2md.batch.runner import BatchConfig, Engine, run_batch
 from pdf2md.batch.worker import WorkerSpec, WorkerStartError
@@ -106,6 +106,9 @@ def batch_command(
     converter: Annotated[
         str, typer.Option(hidden=True, help="Internal: module:function of the converter.")
     ] = DEFAULT_CONVERTER,
+    warm_up: Annotated[
+        str, typer.Option(hidden=True, help="Internal: module:function run once per worker.")
+    ] = DEFAULT_WARM_UP,
 ) -> None:
     """Convert many PDFs; rerun the same command to resume where it stopped."""
     formats = {"md", "jsonl"} if format is OutputFormat.BOTH else {format.value}
@@ -122,6 +125,7 @@ def batch_command(
         # the pipeline stops itself at `timeout`; the worker is killed a little later
         worker=WorkerSpec(
             converter=converter,
+            warm_up=warm_up or None,
             timeout_s=timeout + min(30.0, timeout / 10) or None,
             max_memory_mb=max_memory or None,
             recycle_memory_mb=max_memory // 2 or None,

@@ -13,7 +13,7 @@ import importlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pdf2md.errors import ConfigError
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_CONVERTER = "pdf2md.batch.converter:convert_with_pipeline"
+DEFAULT_WARM_UP = "pdf2md.batch.converter:warm_up_pipeline"
 
 ConvertStatus = Literal["ok", "partial", "failed"]
 
@@ -90,8 +91,8 @@ class Converted:
 Converter = Callable[[str, ConvertOptions], Converted]
 
 
-def load_converter(spec: str) -> Converter:
-    """Import the converter named ``"module:function"``.
+def load_converter(spec: str) -> Any:
+    """Import the converter (or warm-up function) named ``"module:function"``.
 
     Raises:
         ConfigError: the module or function cannot be found.
@@ -105,8 +106,7 @@ def load_converter(spec: str) -> Converter:
         raise ConfigError(f"converter {spec!r} cannot be imported: {exc}") from exc
     if not callable(func):
         raise ConfigError(f"converter {spec!r} is not callable")
-    converter: Converter = func
-    return converter
+    return func
 
 
 def _page_selection(path: str, max_pages: int | None) -> list[int] | None:
@@ -161,3 +161,23 @@ def convert_with_pipeline(path: str, options: ConvertOptions) -> Converted:
         timeout_s=options.timeout_s,
     )
     return from_result(result)
+
+
+def warm_up_pipeline(options: ConvertOptions) -> None:
+    """Convert a one-page PDF made on the spot, so that a new worker loads its models and
+    imports before its first real document (whose time limit should not pay for them)."""
+    import tempfile
+
+    import pymupdf
+
+    doc = pymupdf.open()  # type: ignore[no-untyped-call]  # untyped library
+    page = doc.new_page(width=300, height=200)
+    page.insert_text((20, 40), "Warm-up", fontsize=14)
+    page.insert_text((20, 70), "A short paragraph that loads the pipeline's models.", fontsize=9)
+    with tempfile.TemporaryDirectory(prefix="pdf2md-warm-up-") as folder:
+        path = f"{folder}/warm-up.pdf"
+        doc.save(path)  # type: ignore[no-untyped-call]
+        doc.close()  # type: ignore[no-untyped-call]
+        result = convert_with_pipeline(path, options)
+    if result.status == "failed":
+        log.warning("warm-up conversion failed: %s", "; ".join(e.message for e in result.errors))

@@ -203,7 +203,9 @@ class BatchRun:
 
 
 def _worker_spec(config: BatchConfig, state: StateDir) -> WorkerSpec:
-    spec = replace(config.worker, warm_up_language="jsonl" in config.formats)
+    spec = replace(
+        config.worker, warm_up_language="jsonl" in config.formats, options=config.options
+    )
     if not spec.python_path:
         spec = replace(spec, python_path=tuple(p or os.getcwd() for p in sys.path))
     if spec.log_path is None:

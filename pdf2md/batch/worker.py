@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import faulthandler
+import json
 import logging
 import os
 import signal
@@ -27,11 +28,16 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any
 
-from pdf2md.batch.converter import DEFAULT_CONVERTER, load_converter
+from pdf2md.batch.converter import (
+    DEFAULT_CONVERTER,
+    DEFAULT_WARM_UP,
+    ConvertOptions,
+    load_converter,
+)
 from pdf2md.batch.language import detect_language
 from pdf2md.batch.task import Outcome, Task, failed_outcome, process_document
 from pdf2md.errors import ConfigError, Pdf2mdError
@@ -57,6 +63,9 @@ class WorkerSpec:
         log_path: file that receives the children's stderr (``None``: discarded).
         startup_timeout_s: how long a child may take to import the converter.
         warm_up_language: load the language model before the first document (JSONL runs).
+        warm_up: ``"module:function"`` called with ``options`` before the worker takes work,
+            to load models outside the first document's time limit (``None``: none).
+        options: the batch's conversion options, for the warm-up.
     """
 
     converter: str = DEFAULT_CONVERTER
@@ -69,6 +78,8 @@ class WorkerSpec:
     log_path: str | None = None
     startup_timeout_s: float = 300.0
     warm_up_language: bool = True
+    warm_up: str | None = DEFAULT_WARM_UP
+    options: ConvertOptions = field(default_factory=ConvertOptions)
 
 
 def rss_mb(pid: int) -> float | None:
@@ -122,7 +133,14 @@ class WorkerProcess:
             self.spec.converter,
         ]
         if not self.spec.warm_up_language:
-            cmd.append("--no-warm-up")
+            cmd.append("--no-warm-up-language")
+        if self.spec.warm_up:
+            cmd += [
+                "--warm-up",
+                self.spec.warm_up,
+                "--options",
+                json.dumps(asdict(self.spec.options)),
+            ]
         if self.spec.rlimit_as_mb:
             cmd += ["--rlimit-as-mb", str(self.spec.rlimit_as_mb)]
         env = dict(os.environ)
@@ -303,14 +321,21 @@ def _watch_parent(parent_pid: int, interval_s: float = 1.0) -> None:
             os._exit(3)
 
 
-def _serve(conn_in: Connection, conn_out: Connection, converter_spec: str, warm_up: bool) -> int:
+def _warm_up(args: argparse.Namespace) -> None:
+    if args.warm_up:
+        options = ConvertOptions(**json.loads(args.options or "{}"))
+        load_converter(args.warm_up)(options)
+    if not args.no_warm_up_language:  # load the language model outside any document's time
+        detect_language("warm up the language model before the first document " * 4)
+
+
+def _serve(conn_in: Connection, conn_out: Connection, args: argparse.Namespace) -> int:
     try:
-        converter = load_converter(converter_spec)
+        converter = load_converter(args.converter)
+        _warm_up(args)
     except ConfigError as exc:
         conn_out.send(("fatal", str(exc)))
         return 2
-    if warm_up:  # load the language model now, not in the first document's time
-        detect_language("warm up the language model before the first document " * 4)
     conn_out.send(("ready", os.getpid()))
     while True:
         try:
@@ -329,7 +354,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write-fd", type=int, required=True)
     parser.add_argument("--converter", default=DEFAULT_CONVERTER)
     parser.add_argument("--rlimit-as-mb", type=int, default=None)
-    parser.add_argument("--no-warm-up", action="store_true")
+    parser.add_argument("--no-warm-up-language", action="store_true")
+    parser.add_argument("--warm-up", default=None)
+    parser.add_argument("--options", default=None)
     args = parser.parse_args(argv)
     if args.rlimit_as_mb:
         import resource
@@ -345,4 +372,4 @@ def main(argv: list[str] | None = None) -> int:
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     conn_in = Connection(args.read_fd, writable=False)
     conn_out = Connection(args.write_fd, readable=False)
-    return _serve(conn_in, conn_out, args.converter, not args.no_warm_up)
+    return _serve(conn_in, conn_out, args)

@@ -1,8 +1,9 @@
 """Fake converters for the batch tests, imported by worker processes as ``batch_fakes``.
 
-``fake_convert`` reads the text layer with pymupdf (through :func:`pdf2md.source.open_pdf`, so
-corrupt, encrypted and empty files fail as they do in the pipeline). Misbehaviour is injected
-by the test through the environment and the document's own text, never by file name:
+``fake_convert`` is the production converter (the real pipeline) with misbehaviour injected
+in front of it; ``text_convert`` reads plain-text files, so its workers start without
+pymupdf. Misbehaviour is injected by the test through the environment and the document's own
+text, never by file name:
 
 * ``PDF2MD_TEST_HANG_TOKEN``: a document whose text holds this token sleeps for an hour.
 * ``PDF2MD_TEST_HOG_TOKEN``: a document whose text holds it allocates memory until killed.
@@ -18,7 +19,7 @@ import os
 import signal
 import time
 
-from pdf2md.batch.converter import Converted, ConvertOptions, ErrorRecord, PageRecord
+from pdf2md.batch.converter import Converted, ConvertOptions, PageRecord, convert_with_pipeline
 
 _LEAK: list[bytes] = []
 
@@ -42,40 +43,16 @@ def _misbehave(text: str) -> None:
 
 
 def fake_convert(path: str, options: ConvertOptions) -> Converted:
-    """Text-layer-only conversion: one paragraph per page, ``blank`` for empty pages."""
-    from pdf2md.errors import DocumentLoadError
-    from pdf2md.source import open_pdf  # imports pymupdf: seconds, so only where needed
+    """The real converter (the pipeline), after the injected misbehaviour of the document."""
+    import pymupdf  # imported by the pipeline anyway
 
     try:
-        source = open_pdf(path)
-    except DocumentLoadError as exc:
-        return Converted(status="failed", errors=(ErrorRecord("source", str(exc)),))
-    with source:
-        pages_text = [page.get_text() for page in source.doc]
-    _misbehave("".join(pages_text))
-    count = (
-        len(pages_text) if options.max_pages is None else min(options.max_pages, len(pages_text))
-    )
-    parts: list[str] = []
-    records: list[PageRecord] = []
-    cursor = 0
-    for index, raw in enumerate(pages_text[:count]):
-        text = " ".join(raw.split())
-        if parts and text:
-            cursor += 2  # the blank line between pages
-        start = cursor
-        cursor += len(text)
-        if text:
-            parts.append(text)
-        records.append(PageRecord(index, start, cursor, "text-layer" if text else "blank"))
-    return Converted(
-        status="ok",
-        markdown="\n\n".join(parts),
-        pages=tuple(records),
-        page_count=len(pages_text),
-        profile=options.profile,
-        pdf2md_version="test",
-    )
+        with pymupdf.open(path) as doc:
+            text = "".join(page.get_text() for page in doc)
+    except (RuntimeError, ValueError):
+        text = ""  # unreadable or encrypted: the pipeline reports it
+    _misbehave(text)
+    return convert_with_pipeline(path, options)
 
 
 def text_convert(path: str, options: ConvertOptions) -> Converted:

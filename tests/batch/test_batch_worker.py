@@ -20,6 +20,7 @@ SPEC = WorkerSpec(
     max_memory_mb=400,
     recycle_memory_mb=None,
     warm_up_language=False,
+    warm_up=None,
     python_path=tuple(sys.path),
 )
 
