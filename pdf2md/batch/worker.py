@@ -108,6 +108,34 @@ def _describe_exit(code: int | None) -> str:
     return f"worker exited with status {code}"
 
 
+def _child_command(spec: WorkerSpec, read_fd: int, write_fd: int) -> list[str]:
+    cmd = [sys.executable, "-m", "pdf2md.batch.child", "--read-fd", str(read_fd),
+           "--write-fd", str(write_fd), "--converter", spec.converter]  # fmt: skip
+    if not spec.warm_up_language:
+        cmd.append("--no-warm-up-language")
+    if spec.warm_up:
+        cmd += ["--warm-up", spec.warm_up, "--options", json.dumps(asdict(spec.options))]
+    if spec.rlimit_as_mb:
+        cmd += ["--rlimit-as-mb", str(spec.rlimit_as_mb)]
+    return cmd
+
+
+def _child_env(spec: WorkerSpec) -> dict[str, str]:
+    env = dict(os.environ)
+    paths = [p for p in (*spec.python_path, env.get("PYTHONPATH", "")) if p]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    return env
+
+
+def _open_log(log_path: str | None) -> IO[bytes] | int:
+    if log_path:
+        try:
+            return open(log_path, "ab")
+        except OSError:  # e.g. a Ray node that cannot see the driver's OUTDIR
+            pass
+    return subprocess.DEVNULL
+
+
 class WorkerProcess:
     """The parent's handle on one worker child. Not thread-safe; one task at a time."""
 
@@ -121,42 +149,15 @@ class WorkerProcess:
     def _start(self) -> None:
         parent_r, child_w = os.pipe()
         child_r, parent_w = os.pipe()
-        cmd = [
-            sys.executable,
-            "-m",
-            "pdf2md.batch.child",
-            "--read-fd",
-            str(child_r),
-            "--write-fd",
-            str(child_w),
-            "--converter",
-            self.spec.converter,
-        ]
-        if not self.spec.warm_up_language:
-            cmd.append("--no-warm-up-language")
-        if self.spec.warm_up:
-            cmd += [
-                "--warm-up",
-                self.spec.warm_up,
-                "--options",
-                json.dumps(asdict(self.spec.options)),
-            ]
-        if self.spec.rlimit_as_mb:
-            cmd += ["--rlimit-as-mb", str(self.spec.rlimit_as_mb)]
-        env = dict(os.environ)
-        paths = [p for p in (*self.spec.python_path, env.get("PYTHONPATH", "")) if p]
-        env["PYTHONPATH"] = os.pathsep.join(paths)
-        stderr: IO[bytes] | int = subprocess.DEVNULL
-        if self.spec.log_path:
-            stderr = open(self.spec.log_path, "ab")  # noqa: SIM115 (closed right after Popen)
+        stderr = _open_log(self.spec.log_path)
         try:
             self.proc = subprocess.Popen(
-                cmd,
+                _child_command(self.spec, child_r, child_w),
                 pass_fds=(child_r, child_w),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
-                env=env,
+                env=_child_env(self.spec),
             )
         finally:
             os.close(child_r)
