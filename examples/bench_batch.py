@@ -7,7 +7,9 @@ fresh output folder, over the same inputs::
         /work/shared/corpus/pdfplumber/pdfs --workers 1 2 --profile default
 
 Prints one JSON line per worker count and a Markdown table for docs/benchmarks.md. Time
-includes planning, worker start-up and model warm-up, i.e. what a user waits for.
+includes planning, worker start-up and model warm-up, i.e. what a user waits for. On a busy
+machine wall-clock scaling says little; ``pages_per_worker_cpu_s`` (pages per CPU-second
+the workers used) is the per-core rate an idle machine would show.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ def run_once(inputs: list[str], workers: int, profile: str, out: Path) -> dict[s
     )
     summary = run_batch(config, LocalPool(workers))
     # ru_maxrss of RUSAGE_CHILDREN: the peak RSS of the largest child = of one worker (KiB)
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = usage.ru_maxrss
+    worker_cpu_s = usage.ru_utime + usage.ru_stime  # all workers together, warm-up included
     return {
         "workers": workers,
         "profile": profile,
@@ -47,8 +51,14 @@ def run_once(inputs: list[str], workers: int, profile: str, out: Path) -> dict[s
         "seconds": round(summary.seconds, 2),
         "pages_per_s": round(summary.pages / summary.seconds, 3),
         "peak_worker_rss_mib": round(peak_kib / 1024),
+        "worker_cpu_s": round(worker_cpu_s, 1),
+        "pages_per_worker_cpu_s": round(summary.pages / worker_cpu_s, 3),
         "cpus": os.cpu_count(),
         "load_avg_1m": round(os.getloadavg()[0], 2),
+        "errors": [
+            f"{Path(e['path']).name}: {e['stage']}: {e['error'][:120]}"
+            for e in map(json.loads, (out / "errors.jsonl").read_text().splitlines())
+        ],
     }
 
 
@@ -79,13 +89,15 @@ def main() -> None:
         line = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
         rows.append(json.loads(line.splitlines()[-1]))
         print(line, flush=True)
-    print("\n| workers | documents | pages | seconds | pages/s | speed-up | peak RSS per worker |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+    columns = "workers documents pages seconds pages/s speed-up pages/CPU-s peak-RSS/worker".split()
+    print("\n| " + " | ".join(columns) + " |")
+    print("|" + "---:|" * len(columns))
     for row in rows:
         speedup = row["pages_per_s"] / rows[0]["pages_per_s"]
         print(
             f"| {row['workers']} | {row['documents']} | {row['pages']} | {row['seconds']} | "
-            f"{row['pages_per_s']} | {speedup:.2f}x | {row['peak_worker_rss_mib']} MiB |"
+            f"{row['pages_per_s']} | {speedup:.2f}x | {row['pages_per_worker_cpu_s']} | "
+            f"{row['peak_worker_rss_mib']} MiB |"
         )
 
 
