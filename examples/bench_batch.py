@@ -89,7 +89,16 @@ def main() -> None:
         line = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
         rows.append(json.loads(line.splitlines()[-1]))
         print(line, flush=True)
-    columns = "workers documents pages seconds pages/s speed-up pages/CPU-s peak-RSS/worker".split()
+    columns = [
+        "workers",
+        "documents",
+        "pages",
+        "seconds",
+        "pages/s",
+        "speed-up",
+        "pages/CPU-s",
+        "peak-RSS/worker",
+    ]
     print("\n| " + " | ".join(columns) + " |")
     print("|" + "---:|" * len(columns))
     for row in rows:
