@@ -1,0 +1,92 @@
+"""The local engine: a pool of worker processes on this machine.
+
+The pool keeps ``workers`` children busy, one document each, and multiplexes their pipes
+with :func:`multiprocessing.connection.wait`. Every quarter second it also polices the
+running documents (deadline, resident memory). A worker killed for a timeout, a memory
+overrun or a crash is replaced by a fresh one and the batch goes on; a worker that has done
+``max_tasks`` documents or grown past ``recycle_memory_mb`` is replaced between documents.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import wait
+
+from pdf2md.batch.task import Outcome, Task
+from pdf2md.batch.worker import WorkerProcess, WorkerSpec
+
+log = logging.getLogger(__name__)
+
+OutcomeSink = Callable[[Outcome], None]
+
+POLL_S = 0.25
+
+
+class LocalPool:
+    """Runs tasks on ``workers`` local child processes.
+
+    Example:
+        >>> LocalPool(2).run(tasks, WorkerSpec(), print)  # doctest: +SKIP
+    """
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise ValueError(f"workers must be at least 1, got {workers}")
+        self.workers = workers
+
+    def run(self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
+        """Convert every task, calling ``on_outcome`` in this process as each one ends.
+
+        Raises:
+            WorkerStartError: workers cannot start at all (e.g. the converter is missing).
+        """
+        pending = deque(tasks)
+        if not pending:
+            return
+        pool = [WorkerProcess(spec) for _ in range(min(self.workers, len(pending)))]
+        try:
+            self._loop(pool, pending, on_outcome)
+        finally:
+            for worker in pool:
+                worker.stop()
+
+    def _loop(
+        self, pool: list[WorkerProcess], pending: deque[Task], on_outcome: OutcomeSink
+    ) -> None:
+        while pending or any(w.task is not None for w in pool):
+            for worker in pool:
+                if worker.is_idle and pending:
+                    worker.submit(pending.popleft())
+            live = [w for w in pool if not w.conn_in.closed]
+            ready = wait([w.conn_in for w in live], timeout=POLL_S)
+            for worker in live:
+                if worker.conn_in in ready:
+                    outcome = worker.receive()
+                    if outcome is not None:
+                        self._finish(worker, outcome, on_outcome, more_work=bool(pending))
+            now = time.monotonic()
+            for worker in pool:
+                if worker.conn_in.closed:
+                    continue
+                outcome = worker.check(now)
+                if outcome is not None:
+                    self._finish(worker, outcome, on_outcome, more_work=bool(pending))
+
+    @staticmethod
+    def _finish(
+        worker: WorkerProcess, outcome: Outcome, on_outcome: OutcomeSink, *, more_work: bool
+    ) -> None:
+        """Hand the outcome on; replace the worker where it died or should be recycled."""
+        if worker.conn_in.closed:
+            log.warning("worker %d lost (%s: %s)", worker.pid, outcome.stage, outcome.error)
+            if more_work:
+                worker.restart()
+        elif worker.needs_recycle():
+            log.info("recycling worker %d after %d documents", worker.pid, worker.tasks_done)
+            worker.stop()
+            if more_work:
+                worker.restart()
+        on_outcome(outcome)
