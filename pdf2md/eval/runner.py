@@ -13,7 +13,13 @@ from pdf2md.eval.converters import make_converter
 from pdf2md.eval.corpus import Subset, discover, select
 from pdf2md.eval.doc_report import write_doc_report
 from pdf2md.eval.katex import KatexRenderer
-from pdf2md.eval.report import ConverterRun, results_json, write_chart, write_json
+from pdf2md.eval.report import (
+    ConversionTiming,
+    ConverterRun,
+    results_json,
+    write_chart,
+    write_json,
+)
 from pdf2md.eval.scoring import OutputReader, score_subset
 
 log = logging.getLogger(__name__)
@@ -58,6 +64,16 @@ def _run_one(
     conversions = convert_all(spec, keys, settings)
     run = ConverterRun(spec, available=True)
     for conv in conversions.values():
+        run.timings.append(
+            ConversionTiming(
+                str(conv.key.pdf),
+                conv.key.page_index,
+                conv.pages,
+                conv.outcome.status,
+                round(conv.outcome.seconds, 3),
+                conv.outcome.message,
+            )
+        )
         run.conversions += 1
         run.pages += conv.pages if conv.outcome.ok else 0
         run.seconds += conv.outcome.seconds if conv.outcome.ok else 0.0
