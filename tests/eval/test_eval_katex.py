@@ -66,3 +66,9 @@ def test_exact_match_needs_no_node() -> None:
     assert renderer.render_many([]) == []
     with pytest.raises(BackendUnavailable, match="node"):
         renderer.render_many([("x", False)])
+    record = {"id": "m", "pdf": "a.pdf", "page": 1, "type": "math", "math": "x^2 + 1"}
+    test = parse_test_record(record)
+    assert test is not None
+    assert judge(test, parse_markdown("$x^2  +  1$"), renderer).passed
+    verdict = judge(test, parse_markdown("$x^{2}+1$"), renderer)
+    assert not verdict.passed and "node is not installed" in verdict.explanation
