@@ -55,6 +55,10 @@ def test_eval_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert ours["failures"] == 0 and ours["pages"] == 4
     assert [s["subset"] for s in ours["subsets"]] == ["bench/tests", "bench"]
     report = (out / "report.md").read_text(encoding="utf-8")
+    assert (
+        f"Command: `pdf2md eval {tmp_path / 'corpus'} --converter fake_converters.TextLayer"
+        in report
+    )
     assert "FAIL `p2` (present)" in report
     assert (out / "chart.png").stat().st_size > 1000
     assert (out / "outputs" / "fake_converters.TextLayer" / "bench" / "pdfs" / "doc").is_dir()
