@@ -71,8 +71,8 @@ class OutputReader:
         conv = self._conversions.get(key)
         if conv is None:
             return
-        if conv.outcome.ok and conv.output is not None:
-            if str(conv.output) not in result.outputs:
+        if conv.outcome.ok:
+            if conv.output is not None and str(conv.output) not in result.outputs:
                 result.outputs.append(str(conv.output))
         else:
             page = "document" if key.page_index is None else f"page {key.page_index + 1}"
