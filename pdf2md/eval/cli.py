@@ -42,6 +42,12 @@ def eval_command(
     jobs: Annotated[
         int, typer.Option("--jobs", min=1, help="Converter processes in parallel.")
     ] = 1,
+    reuse: Annotated[
+        bool,
+        typer.Option(
+            "--reuse", help="Keep conversions an earlier run left in OUT; convert the rest."
+        ),
+    ] = False,
 ) -> None:
     """Convert a corpus with pdf2md and its peers, score the outputs, print one table.
 
@@ -59,7 +65,9 @@ def eval_command(
         limit=limit,
         timeout_s=timeout,
         jobs=jobs,
-        command=_command_line(corpus, specs, out, subset or [], limit, timeout, jobs),
+        reuse=reuse,
+        command=_command_line(corpus, specs, out, subset or [], limit, timeout, jobs)
+        + (" --reuse" if reuse else ""),
     )
     try:
         runs = run_eval(request)

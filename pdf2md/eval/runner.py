@@ -37,6 +37,7 @@ class EvalRequest:
         limit: keep only the first N PDFs of each subset (None = all).
         timeout_s: time limit per page (a whole document gets this times its page count).
         jobs: converter processes run in parallel.
+        reuse: keep the conversions recorded in ``out_dir`` by an earlier run (re-score only).
         command: the command line, recorded in the report.
     """
 
@@ -47,6 +48,7 @@ class EvalRequest:
     limit: int | None = None
     timeout_s: float = 120.0
     jobs: int = 1
+    reuse: bool = False
     command: str = "pdf2md eval"
 
 
@@ -95,7 +97,9 @@ def run_eval(request: EvalRequest) -> list[ConverterRun]:
         known = ", ".join(s.name for s in found) or "none"
         raise ConfigError(f"no evaluation subset selected in {request.corpus} (found: {known})")
     request.out_dir.mkdir(parents=True, exist_ok=True)
-    settings = RunSettings(request.out_dir, request.corpus, request.timeout_s, request.jobs)
+    settings = RunSettings(
+        request.out_dir, request.corpus, request.timeout_s, request.jobs, request.reuse
+    )
     renderer = KatexRenderer()
     runs = [_run_one(spec, subsets, settings, renderer) for spec in request.converters]
     meta = {
