@@ -61,7 +61,9 @@ def two_column_page(doc: pymupdf.Document, *, title: str = "A Spanning Title") -
         for para in range(3):
             label = f"Column{col + 1} para{para + 1}"
             page.insert_text((x, y), f"{label} starts here and runs", fontsize=10, fontname="helv")
-            page.insert_text((x, y + 12), f"on to the end of {label}.", fontsize=10, fontname="helv")
+            page.insert_text(
+                (x, y + 12), f"on to the end of {label}.", fontsize=10, fontname="helv"
+            )
             y += 60
 
 

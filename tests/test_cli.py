@@ -70,7 +70,10 @@ def test_unknown_profile_lists_known(simple_pdf: Path) -> None:
 def test_console_entry_point_shorthand(simple_pdf: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pdf2md", str(simple_pdf), "--pages", "1", "-q"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Introduction" in proc.stdout

@@ -52,9 +52,13 @@ def drop_nested(regions: list[Region]) -> list[Region]:
             if other is r or other.bbox.area <= r.bbox.area:
                 continue
             inside = r.bbox.overlap_ratio(other.bbox) >= 0.9
-            if inside and (other.kind == r.kind or (
-                other.kind in (RegionKind.TABLE, RegionKind.EQUATION) and r.kind not in containers
-            )):
+            if inside and (
+                other.kind == r.kind
+                or (
+                    other.kind in (RegionKind.TABLE, RegionKind.EQUATION)
+                    and r.kind not in containers
+                )
+            ):
                 absorbed = True
                 break
         if not absorbed:

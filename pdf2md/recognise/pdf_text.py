@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from pdf2md.backend import BackendContext, RegionCrop
-from pdf2md.layout.heuristic import BULLET_RE
-from pdf2md.model import Content, RegionKind
+from pdf2md.model import BBox, Content, RegionKind
+from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.textfmt import (
     join_rows,
-    merge_drop_caps,
     normalise_text,
     paragraph_breaks,
     styled_paragraph,
-    visual_rows,
 )
 from pdf2md.source import TextLine
+from pdf2md.textlines import attach_bullets, merge_drop_caps, visual_rows
 
 VERSION = "1"
 _ENUM_RE = re.compile(r"^\s*\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})([.)])\s+")
@@ -58,10 +58,10 @@ class PdfTextRecogniser:
         kind = crop.region.kind
         if kind.is_heading:
             text = _heading_text(lines)
+        elif kind == RegionKind.CODE or (kind in _CODE_CANDIDATES and _looks_like_code(lines)):
+            text = _code_text(lines)
         elif kind == RegionKind.LIST_ITEM:
             text = self._list_text(crop, lines)
-        elif kind == RegionKind.CODE:
-            text = _code_text(lines)
         else:
             text = self._paragraphs(crop, lines)
         if not text.strip():
@@ -89,7 +89,8 @@ class PdfTextRecogniser:
         return "\n\n".join(escape_paragraph_start(p) for p in kept)
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
-        rows = visual_rows(lines)
+        rows = visual_rows(attach_bullets(lines))
+        links = crop.page.links
         plain = [normalise_text(" ".join(ln.text for ln in r)) for r in rows]
         items: list[list[list[TextLine]]] = []
         markers: list[str] = []
@@ -99,7 +100,7 @@ class PdfTextRecogniser:
                 markers.append(_list_marker(raw))
             items[-1].append(row)
         return "\n".join(
-            f"{m} {_strip_marker(styled_paragraph(item, crop.page.links, chars=crop.page.chars_in))}"
+            f"{m} {_strip_marker(styled_paragraph(item, links, chars=crop.page.chars_in))}"
             for m, item in zip(markers, items)
         )
 
@@ -128,14 +129,51 @@ def _heading_text(lines: list[TextLine]) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip()
 
 
+_CODE_CANDIDATES = (RegionKind.TEXT, RegionKind.LIST_ITEM)
+
+
+def _is_line_number(span_text: str) -> bool:
+    return span_text.strip().isdigit()
+
+
+def _looks_like_code(lines: list[TextLine]) -> bool:
+    """Mostly monospaced text (line numbers aside) that is not a single inline snippet."""
+    mono = other = 0
+    for line in lines:
+        for span in line.spans:
+            n = len(span.text.strip())
+            if span.is_mono:
+                mono += n
+            elif not _is_line_number(span.text):
+                other += n
+    return mono >= 8 and mono >= 0.9 * (mono + other)
+
+
+def _drop_line_numbers(lines: list[TextLine]) -> list[TextLine]:
+    """Remove listing line numbers: a leading non-monospaced number span, or a line of its own."""
+    code_x0 = min((ln.bbox.x0 for ln in lines if ln.spans[0].is_mono), default=0.0)
+    out = []
+    for line in lines:
+        if len(line.spans) == 1 and _is_line_number(line.text) and line.bbox.x1 <= code_x0 + 1:
+            continue
+        first = line.spans[0]
+        if len(line.spans) > 1 and not first.is_mono and _is_line_number(first.text):
+            line = replace(
+                line, spans=line.spans[1:], bbox=BBox.enclosing([s.bbox for s in line.spans[1:]])
+            )
+        out.append(line)
+    return out
+
+
 def _code_text(lines: list[TextLine]) -> str:
+    lines = _drop_line_numbers(lines)
     rows = visual_rows(lines)
     left = min(ln.bbox.x0 for ln in lines)
     widths = [s.bbox.width / max(1, len(s.text)) for ln in lines for s in ln.spans if s.text]
     char_w = sorted(widths)[len(widths) // 2] if widths else 5.0
     out = []
     for row in rows:
-        indent = int(round((row[0].bbox.x0 - left) / max(char_w, 1.0)))
+        indent = round((row[0].bbox.x0 - left) / max(char_w, 1.0))
         out.append(" " * indent + normalise_text(" ".join(ln.text.rstrip() for ln in row)))
     body = "\n".join(out).replace("```", "'''")
     return f"```\n{body}\n```"
