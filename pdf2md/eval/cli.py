@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -42,6 +42,12 @@ def eval_command(
     jobs: Annotated[
         int, typer.Option("--jobs", min=1, help="Converter processes in parallel.")
     ] = 1,
+    reuse: Annotated[
+        bool,
+        typer.Option(
+            "--reuse", help="Keep conversions an earlier run left in OUT; convert the rest."
+        ),
+    ] = False,
 ) -> None:
     """Convert a corpus with pdf2md and its peers, score the outputs, print one table.
 
@@ -59,7 +65,9 @@ def eval_command(
         limit=limit,
         timeout_s=timeout,
         jobs=jobs,
-        command="pdf2md eval " + shlex.join(sys.argv[2:] if len(sys.argv) > 2 else [str(corpus)]),
+        reuse=reuse,
+        command=_command_line(corpus, specs, out, subset or [], limit, timeout, jobs)
+        + (" --reuse" if reuse else ""),
     )
     try:
         runs = run_eval(request)
@@ -68,3 +76,28 @@ def eval_command(
         raise typer.Exit(2) from err
     typer.echo(summary_table(runs))
     typer.echo(f"\nresults: {out / 'results.json'}  report: {out / 'report.md'}")
+
+
+def _command_line(
+    corpus: Path,
+    specs: Sequence[str],
+    out: Path,
+    subsets: Sequence[str],
+    limit: int | None,
+    timeout: float,
+    jobs: int,
+) -> str:
+    """The command as a person would type it again (recorded in the report)."""
+    words = ["pdf2md", "eval", str(corpus), "--converter", specs[0]]
+    if len(specs) > 1:
+        words += ["--against", ",".join(specs[1:])]
+    words += ["--out", str(out)]
+    for pattern in subsets:
+        words += ["--subset", pattern]
+    if limit is not None:
+        words += ["--limit", str(limit)]
+    if timeout != 120.0:
+        words += ["--timeout", f"{timeout:g}"]
+    if jobs != 1:
+        words += ["--jobs", str(jobs)]
+    return shlex.join(words)

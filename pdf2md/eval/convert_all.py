@@ -7,6 +7,7 @@ subsets use it. Outputs are written under ``OUT/outputs/<converter>/`` so a pers
 
 from __future__ import annotations
 
+import json
 import logging
 import queue
 import threading
@@ -99,6 +100,44 @@ class RunSettings:
     corpus_root: Path
     timeout_s: float = 120.0
     jobs: int = 1
+    reuse: bool = False
+
+
+def journal_path(out_dir: Path, spec: str) -> Path:
+    """The JSONL journal of one converter's conversions (one record per conversion, appended)."""
+    return out_dir / "outputs" / safe_name(spec) / "conversions.jsonl"
+
+
+def _journal_record(conversion: Conversion) -> str:
+    outcome = conversion.outcome
+    record = {
+        "pdf": str(conversion.key.pdf),
+        "page_index": conversion.key.page_index,
+        "pages": conversion.pages,
+        "status": outcome.status,
+        "seconds": round(outcome.seconds, 3),
+        "message": outcome.message,
+        "output": str(conversion.output) if conversion.output else None,
+    }
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def load_journal(path: Path) -> dict[ConversionKey, Conversion]:
+    """Earlier conversions whose result is still there (the last record of each key wins)."""
+    found: dict[ConversionKey, Conversion] = {}
+    if not path.is_file():
+        return found
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            record = json.loads(line)
+            key = ConversionKey(Path(record["pdf"]), record["page_index"])
+            output = Path(record["output"]) if record.get("output") else None
+            markdown = output.read_text(encoding="utf-8") if output else ""
+        except (json.JSONDecodeError, KeyError, TypeError, OSError):
+            continue
+        outcome = Outcome(record["status"], markdown, record["seconds"], record["message"])
+        found[key] = Conversion(key, int(record["pages"]), output, outcome)
+    return found
 
 
 def _convert_one(
@@ -125,11 +164,20 @@ def _convert_one(
 def convert_all(
     spec: str, keys: Sequence[ConversionKey], settings: RunSettings
 ) -> dict[ConversionKey, Conversion]:
-    """Convert every key with converter ``spec`` in ``settings.jobs`` worker processes."""
+    """Convert every key with converter ``spec`` in ``settings.jobs`` worker processes.
+
+    With ``settings.reuse``, keys already in the converter's journal are not converted again.
+    """
+    journal = journal_path(settings.out_dir, spec)
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    earlier = load_journal(journal) if settings.reuse else {}
+    if not settings.reuse:
+        journal.write_text("", encoding="utf-8")
+    results: dict[ConversionKey, Conversion] = {k: earlier[k] for k in keys if k in earlier}
     tasks: queue.Queue[ConversionKey] = queue.Queue()
     for key in keys:
-        tasks.put(key)
-    results: dict[ConversionKey, Conversion] = {}
+        if key not in results:
+            tasks.put(key)
     lock = threading.Lock()
     log_dir = settings.out_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -144,6 +192,8 @@ def convert_all(
                 conversion = _convert_one(worker, spec, key, settings)
                 with lock:
                     results[key] = conversion
+                    with journal.open("a", encoding="utf-8") as handle:
+                        handle.write(_journal_record(conversion))
                     log.info("%s %d/%d %s", spec, len(results), len(keys), key.pdf.name)
 
     threads = [threading.Thread(target=drain, args=(i,)) for i in range(max(1, settings.jobs))]

@@ -144,7 +144,7 @@ class MarkerConverter:
         from marker.models import create_model_dict
         from marker.output import text_from_rendered
 
-        config = {} if page_index is None else {"page_range": str(page_index)}
+        config = {} if page_index is None else {"page_range": [page_index]}
         converter = PdfConverter(artifact_dict=create_model_dict(), config=config)
         text, _, _ = text_from_rendered(converter(str(pdf)))
         return str(text)

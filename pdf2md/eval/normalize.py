@@ -1,9 +1,10 @@
 """Text normalisation shared by the olmOCR-style tests and the text metrics.
 
 The rules follow olmOCR-bench's published description: Unicode NFC, curly quotes to straight
-quotes, en/em/minus dashes to ``-``, micro sign to Greek mu, whitespace runs to one space. Markdown
-emphasis and ``<br>``/``<b>``/``<i>`` are already gone from the text because it comes out of
-:func:`pdf2md.eval.markdown.parse_markdown`; test strings are normalised the same way.
+quotes, en/em/minus dashes to ``-``, micro sign to Greek mu, whitespace runs to one space. We add
+one rule: TeX-style doubled quotes (two single quotes or backquotes) become one double quote.
+Markdown emphasis and ``<br>``/``<b>``/``<i>`` are already gone from the text because it comes out
+of :func:`pdf2md.eval.markdown.parse_markdown`; test strings are normalised the same way.
 """
 
 from __future__ import annotations
@@ -43,4 +44,6 @@ def normalize_text(text: str) -> str:
         '"A" - b'
     """
     text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
+    # TeX-style doubled quotes (‘‘like this’’) read as one double quote.
+    text = text.replace("''", '"').replace("``", '"')
     return " ".join(text.split())

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
+from pdf2md.errors import BackendUnavailable
 from pdf2md.eval.benchtests import BenchTest, Verdict
 from pdf2md.eval.fuzzy import match_starts
 from pdf2md.eval.katex import KatexRenderer, formula_contained, normalize_latex
@@ -83,10 +84,13 @@ def judge_math(test: BenchTest, parsed: ParsedMarkdown, renderer: KatexRenderer)
         return _verdict(test, False, "no math spans in the output")
     if any(normalize_latex(span) == normalize_latex(reference) for span in spans):
         return _verdict(test, True)
-    renderer.render_many([(reference, False)] + [(span, False) for span in spans])
-    if renderer.render_many([(reference, False)])[0] is None:
-        return _verdict(test, False, "KaTeX cannot render the reference formula")
-    passed = any(formula_contained(reference, span, renderer) for span in spans)
+    try:
+        renderer.render_many([(reference, False)] + [(span, False) for span in spans])
+        if renderer.render_many([(reference, False)])[0] is None:
+            return _verdict(test, False, "KaTeX cannot render the reference formula")
+        passed = any(formula_contained(reference, span, renderer) for span in spans)
+    except BackendUnavailable as err:
+        return _verdict(test, False, f"no exact match, and {err}")
     return _verdict(test, passed, f"no matching formula among {len(spans)} math spans")
 
 

@@ -12,6 +12,18 @@ from pdf2md.eval.benchtests import TEST_TYPES
 from pdf2md.eval.scoring import SubsetResult
 
 
+@dataclass(frozen=True)
+class ConversionTiming:
+    """One conversion as recorded in ``results.json``: what, how long, and how it ended."""
+
+    pdf: str
+    page_index: int | None
+    pages: int
+    status: str
+    seconds: float
+    message: str = ""
+
+
 @dataclass
 class ConverterRun:
     """Everything measured for one converter."""
@@ -24,6 +36,7 @@ class ConverterRun:
     conversions: int = 0
     failures: int = 0
     subsets: list[SubsetResult] = field(default_factory=list)
+    timings: list[ConversionTiming] = field(default_factory=list)
 
     @property
     def pages_per_second(self) -> float | None:

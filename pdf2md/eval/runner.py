@@ -13,7 +13,13 @@ from pdf2md.eval.converters import make_converter
 from pdf2md.eval.corpus import Subset, discover, select
 from pdf2md.eval.doc_report import write_doc_report
 from pdf2md.eval.katex import KatexRenderer
-from pdf2md.eval.report import ConverterRun, results_json, write_chart, write_json
+from pdf2md.eval.report import (
+    ConversionTiming,
+    ConverterRun,
+    results_json,
+    write_chart,
+    write_json,
+)
 from pdf2md.eval.scoring import OutputReader, score_subset
 
 log = logging.getLogger(__name__)
@@ -31,6 +37,7 @@ class EvalRequest:
         limit: keep only the first N PDFs of each subset (None = all).
         timeout_s: time limit per page (a whole document gets this times its page count).
         jobs: converter processes run in parallel.
+        reuse: keep the conversions recorded in ``out_dir`` by an earlier run (re-score only).
         command: the command line, recorded in the report.
     """
 
@@ -41,6 +48,7 @@ class EvalRequest:
     limit: int | None = None
     timeout_s: float = 120.0
     jobs: int = 1
+    reuse: bool = False
     command: str = "pdf2md eval"
 
 
@@ -58,6 +66,16 @@ def _run_one(
     conversions = convert_all(spec, keys, settings)
     run = ConverterRun(spec, available=True)
     for conv in conversions.values():
+        run.timings.append(
+            ConversionTiming(
+                str(conv.key.pdf),
+                conv.key.page_index,
+                conv.pages,
+                conv.outcome.status,
+                round(conv.outcome.seconds, 3),
+                conv.outcome.message,
+            )
+        )
         run.conversions += 1
         run.pages += conv.pages if conv.outcome.ok else 0
         run.seconds += conv.outcome.seconds if conv.outcome.ok else 0.0
@@ -79,7 +97,9 @@ def run_eval(request: EvalRequest) -> list[ConverterRun]:
         known = ", ".join(s.name for s in found) or "none"
         raise ConfigError(f"no evaluation subset selected in {request.corpus} (found: {known})")
     request.out_dir.mkdir(parents=True, exist_ok=True)
-    settings = RunSettings(request.out_dir, request.corpus, request.timeout_s, request.jobs)
+    settings = RunSettings(
+        request.out_dir, request.corpus, request.timeout_s, request.jobs, request.reuse
+    )
     renderer = KatexRenderer()
     runs = [_run_one(spec, subsets, settings, renderer) for spec in request.converters]
     meta = {

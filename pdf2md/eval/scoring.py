@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pdf2md.errors import BackendUnavailable
 from pdf2md.eval.benchtests import TEST_TYPES, Verdict
 from pdf2md.eval.convert_all import Conversion, ConversionKey
 from pdf2md.eval.corpus import Subset
@@ -13,6 +15,8 @@ from pdf2md.eval.docscore import best_teds, load_icdar, read_truth, score_docume
 from pdf2md.eval.katex import KatexRenderer
 from pdf2md.eval.markdown import ParsedMarkdown, parse_markdown
 from pdf2md.eval.olmocr import judge
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -67,8 +71,8 @@ class OutputReader:
         conv = self._conversions.get(key)
         if conv is None:
             return
-        if conv.outcome.ok and conv.output is not None:
-            if str(conv.output) not in result.outputs:
+        if conv.outcome.ok:
+            if conv.output is not None and str(conv.output) not in result.outputs:
                 result.outputs.append(str(conv.output))
         else:
             page = "document" if key.page_index is None else f"page {key.page_index + 1}"
@@ -88,8 +92,12 @@ def _prerender_math(subset: Subset, reader: OutputReader, renderer: KatexRendere
         parsed = reader.parsed(ConversionKey((root / test.pdf).resolve(), test.page_index))
         if parsed is not None:
             items.extend((span.latex, False) for span in parsed.math)
-    if items:
+    if not items:
+        return
+    try:
         renderer.render_many(items)
+    except BackendUnavailable as err:
+        log.warning("math tests fall back to exact matches: %s", err)
 
 
 def score_olmocr(subset: Subset, reader: OutputReader, renderer: KatexRenderer) -> SubsetResult:

@@ -164,7 +164,10 @@ class ConverterWorker:
             self._kill()
             return Outcome("timeout", seconds=timeout_s, message=f"over {timeout_s:g} s")
         if not line:
-            code = process.poll()
+            try:
+                code: int | None = process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                code = None
             self._kill()
             elapsed = time.perf_counter() - start
             return Outcome("crash", seconds=elapsed, message=f"worker died (exit code {code})")

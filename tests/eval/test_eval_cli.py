@@ -55,9 +55,23 @@ def test_eval_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert ours["failures"] == 0 and ours["pages"] == 4
     assert [s["subset"] for s in ours["subsets"]] == ["bench/tests", "bench"]
     report = (out / "report.md").read_text(encoding="utf-8")
+    assert (
+        f"Command: `pdf2md eval {tmp_path / 'corpus'} --converter fake_converters.TextLayer"
+        in report
+    )
     assert "FAIL `p2` (present)" in report
     assert (out / "chart.png").stat().st_size > 1000
-    assert (out / "outputs" / "fake_converters.TextLayer" / "bench" / "pdfs" / "doc").is_dir()
+    page2 = (
+        out / "outputs" / "fake_converters.TextLayer" / "bench" / "pdfs" / "doc" / "page-0002.md"
+    )
+    assert page2.read_text(encoding="utf-8") == "Second page words"
+
+    # --reuse re-scores what is in OUT without converting again.
+    page2.write_text("Missing words", encoding="utf-8")
+    again = CliRunner().invoke(app, [*args, "--reuse"])
+    assert again.exit_code == 0, again.output
+    row = "| fake_converters.TextLayer | 100.0 | 100.0 | 100.0 | 100.0 | 100.0 | 0.0 |"
+    assert row in again.output
 
 
 def test_eval_no_subset_is_an_error(tmp_path: Path) -> None:

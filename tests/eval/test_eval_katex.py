@@ -27,6 +27,8 @@ def test_same_formula_different_spelling_matches() -> None:
     assert formulas_match("\\frac{1}{2}", "\\frac12")
     assert formulas_match("\\int_a^b f(x)\\,dx", "\\int_{a}^{b} f(x) dx")
     assert formulas_match("\\left( x \\right)", "(x)")
+    assert formulas_match("\\text{Ann}_R", "\\operatorname{Ann}_{R}")
+    assert formulas_match("{{a}}+b", "a+{b}")
 
 
 @needs_katex
@@ -34,6 +36,7 @@ def test_different_formulas_do_not_match() -> None:
     assert not formulas_match("a^2+b^2=c^2", "a^2+b^3=c^2")
     assert not formulas_match("x_1", "x^1")
     assert not formulas_match("\\mathbf{E}", "E")
+    assert not formulas_match("\\sin x", "sin x")  # upright function name vs italic letters
     assert not formulas_match("\\frac{", "\\frac{1}{2}")
 
 
@@ -66,3 +69,9 @@ def test_exact_match_needs_no_node() -> None:
     assert renderer.render_many([]) == []
     with pytest.raises(BackendUnavailable, match="node"):
         renderer.render_many([("x", False)])
+    record = {"id": "m", "pdf": "a.pdf", "page": 1, "type": "math", "math": "x^2 + 1"}
+    test = parse_test_record(record)
+    assert test is not None
+    assert judge(test, parse_markdown("$x^2  +  1$"), renderer).passed
+    verdict = judge(test, parse_markdown("$x^{2}+1$"), renderer)
+    assert not verdict.passed and "node is not installed" in verdict.explanation

@@ -1,8 +1,8 @@
 """Compare formulas by what KaTeX renders, not by their LaTeX spelling.
 
 ``a^{2}+b^2`` and ``a^2 + b^2`` are different strings but the same formula. We render both with
-the ``katex`` npm package (``render.js`` in this folder, run by ``node``) to MathML, drop the
-``<annotation>`` that echoes the source, and compare the MathML trees. Many formulas go to one
+the ``katex`` npm package (``render.js`` in this folder, run by ``node``) to MathML, bring that to
+a canonical form (:mod:`pdf2md.eval.mathml`) and compare the strings. Many formulas go to one
 node process at a time (:meth:`KatexRenderer.render_many`), and every result is cached.
 
 Setup (once): ``npm ci --prefix pdf2md/eval/katex`` (or ``npm install``). Another location of a
@@ -22,50 +22,18 @@ from functools import cache
 from pathlib import Path
 
 from pdf2md.errors import BackendUnavailable
+from pdf2md.eval.mathml import canonical_mathml
 
 log = logging.getLogger(__name__)
 
 __all__ = ["KatexRenderer", "formula_contained", "formulas_match", "render_katex"]
 
 _HERE = Path(__file__).resolve().parent
-_MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
-_KEPT_ATTRIBUTES = frozenset({"mathvariant", "linethickness", "accent", "accentunder"})
 
 
 def normalize_latex(latex: str) -> str:
     """Whitespace-collapsed LaTeX, used for the exact-match shortcut and as cache key."""
     return " ".join(latex.split())
-
-
-def _canonical_mathml(markup: str) -> str:
-    """The MathML body of KaTeX's output without the source annotation, serialised canonically."""
-    root = ET.fromstring(markup)
-    math = root if root.tag == f"{_MATHML_NS}math" else root.find(f".//{_MATHML_NS}math")
-    if math is None:
-        return markup
-    semantics = math.find(f"{_MATHML_NS}semantics")
-    body = semantics[0] if semantics is not None and len(semantics) else math
-    for element in list(body.iter()):
-        # Spacing (\, \quad) is layout, not content: the same formula is often spaced differently.
-        for child in [c for c in element if _is_spacing(c)]:
-            element.remove(child)
-        # Drop the namespace so that a sub-formula serialises the same wherever it sits, and
-        # the presentation hints (stretchy, fence, lspace...) that \left/\big add.
-        element.tag = element.tag.rsplit("}", 1)[-1]
-        kept = {k: v for k, v in element.attrib.items() if k in _KEPT_ATTRIBUTES}
-        element.attrib.clear()
-        element.attrib.update(kept)
-        element.tail = element.tail.strip() if element.tail else None
-        element.text = element.text.strip() if element.text else None
-    return ET.tostring(body, encoding="unicode")
-
-
-def _is_spacing(element: ET.Element) -> bool:
-    """An ``mspace``, or an ``mtext`` holding only (thin/non-breaking) spaces."""
-    tag = element.tag.rsplit("}", 1)[-1]
-    if tag == "mspace":
-        return True
-    return tag == "mtext" and not len(element) and not (element.text or "").strip()
 
 
 class KatexRenderer:
@@ -130,7 +98,7 @@ def _canonical_or_none(markup: str | None) -> str | None:
     if markup is None:
         return None
     try:
-        return _canonical_mathml(markup)
+        return canonical_mathml(markup)
     except ET.ParseError:
         log.warning("KaTeX output is not well-formed XML; comparing it as text")
         return markup
@@ -177,12 +145,4 @@ def formula_contained(
         return False
     if ref == cand:
         return True
-    return _inner(ref) in cand
-
-
-def _inner(mathml: str) -> str:
-    """The serialised children of the outermost ``mrow`` (so a sub-formula is a substring)."""
-    root = ET.fromstring(mathml)
-    if root.tag == "mrow" and len(root):
-        return "".join(ET.tostring(child, encoding="unicode") for child in root)
-    return mathml
+    return ref in cand
