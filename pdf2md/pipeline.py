@@ -196,12 +196,15 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
 
 def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
     t = time.perf_counter()
+    first_error = len(run.errors)
     triages = [triage_page(v, mode=run.profile.ocr.mode) for v in views]
     t = run.tick("triage", t)
     regions = _layout(views, triages, run)
     t = run.tick("layout", t)
     ordered = [
-        order_regions(r, v.width_pt) if run.profile.layout.order == "xy-cut" else r
+        order_regions(r, v.width_pt)
+        if run.profile.layout.order == "xy-cut"
+        else [region.model_copy(update={"order": i}) for i, region in enumerate(r)]
         for r, v in zip(regions, views)
     ]
     ordered = [[_renamed(r) for r in page_regions] for page_regions in ordered]
@@ -213,6 +216,7 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
     ]
     answers = recognise_regions(crops, run.profile.route, run.pool, run.record, strict=run.strict)
     run.tick("recognise", t)
+    batch_errors = run.errors[first_error:]
     pages: list[Page] = []
     for view, triage, page_regions in zip(views, triages, ordered):
         blocks = tuple(
@@ -224,7 +228,11 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
                 width_pt=view.width_pt,
                 height_pt=view.height_pt,
                 blocks=blocks,
-                method=_page_method(blocks, page_regions, triage),
+                method=_page_method(
+                    blocks,
+                    any(e.page_index in (None, view.page_index) for e in batch_errors),
+                    triage,
+                ),
                 triage=triage,
             )
         )
@@ -235,14 +243,12 @@ def _renamed(region: Region) -> Region:
     return region.model_copy(update={"id": f"p{region.page_index}-r{region.order}"})
 
 
-def _page_method(
-    blocks: Sequence[Block], regions: Sequence[Region], triage: PageTriage
-) -> PageMethod:
-    if not regions:
-        return "ocr" if triage.needs_ocr else "blank"
+def _page_method(blocks: Sequence[Block], has_errors: bool, triage: PageTriage) -> PageMethod:
+    """How the page was read; ``failed`` where nothing came out and something went wrong,
+    ``blank`` where nothing came out because there was nothing to read."""
     body = [b for b in blocks if not b.region.kind.is_furniture]
-    if not blocks:
-        return "failed"
+    if not body:
+        return "failed" if has_errors else "blank"
     methods = {b.content.method for b in body} - {"image", "none"}
     if not methods:
         return "text-layer" if not triage.needs_ocr else "ocr"
