@@ -7,6 +7,7 @@ per-character view (``chars_in``) is computed only when a backend asks for it.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import io
@@ -293,10 +294,8 @@ class PageView:
 
 def _malloc_trim() -> None:
     """glibc keeps freed memory in its arenas; model inference fragments them page by page."""
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): no-op
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
-        pass
 
 
 def _span(raw: dict[str, Any]) -> TextSpan:
