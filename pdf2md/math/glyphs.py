@@ -76,7 +76,10 @@ class Atom:
 
 def read_atoms(page: pymupdf.Page, bbox: BBox, rules: Iterable[BBox]) -> list[Atom]:
     """Every glyph whose centre lies in ``bbox``, plus the thin horizontal rules in it."""
-    raw = page.get_text("rawdict", flags=_FLAGS, clip=pymupdf.Rect(*bbox.pad(1.0)))
+    clip = pymupdf.Rect(*bbox.pad(1.0))  # type: ignore[no-untyped-call]
+    raw: dict[str, Any] = page.get_text(  # type: ignore[no-untyped-call]
+        "rawdict", flags=_FLAGS, clip=clip
+    )
     atoms: list[Atom] = []
     for block in raw.get("blocks", ()):
         for line in block.get("lines", ()):
@@ -118,7 +121,9 @@ def make_atom(char: str, style: str, box: BBox, baseline: float, size: float) ->
         latex = symbols.cmex_token(char)
         if latex is None:
             return Atom("?", box, baseline, size, known=False)
-        return _with_role(latex, box, baseline, size, big=True, piece=ord(char) in symbols.CMEX_PIECES)
+        return _with_role(
+            latex, box, baseline, size, big=True, piece=ord(char) in symbols.CMEX_PIECES
+        )
     if char.isascii() and char.isalpha():
         return _letter(char, style, box, baseline, size)
     if char.isdigit() and char.isascii():
@@ -191,12 +196,13 @@ _NEGATED = {"=": r"\neq", r"\in": r"\notin", r"\exists": r"\nexists", r"\equiv":
 
 
 def merge_negations(atoms: Sequence[Atom]) -> list[Atom]:
-    """Fold TeX's negation slash (drawn over a relation) into the relation: ``\\not=`` -> ``\\neq``."""
+    """Fold TeX's negation slash into the relation under it: ``\\not=`` -> ``\\neq``."""
     slashes = [a for a in atoms if a.latex == r"\not"]
     if not slashes:
         return list(atoms)
     out = [a for a in atoms if a.latex != r"\not"]
     for slash in slashes:
+
         def overlap(a: Atom, s: Atom = slash) -> float:
             return min(a.box.x1, s.box.x1) - max(a.box.x0, s.box.x0)
 
@@ -204,8 +210,15 @@ def merge_negations(atoms: Sequence[Atom]) -> list[Atom]:
         if target is None or overlap(target) <= 0:
             continue
         latex = _NEGATED.get(target.latex, r"\not" + target.latex)
-        out[out.index(target)] = Atom(latex, target.box.union(slash.box), target.baseline,
-                                      target.size, target.role, target.upright, target.known)
+        out[out.index(target)] = Atom(
+            latex,
+            target.box.union(slash.box),
+            target.baseline,
+            target.size,
+            target.role,
+            target.upright,
+            target.known,
+        )
     return out
 
 

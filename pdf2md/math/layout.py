@@ -75,11 +75,15 @@ def _owner(first: Atom, pending: Sequence[Atom], size: float) -> Atom:
     for atom in pending:
         if atom.box.x0 > first.box.x1:
             break
-        if atom.role is Role.ACCENT and first.box.x0 - 1 <= atom.cx <= first.box.x1 + 1:
-            if atom.cy < first.cy:
-                return atom
-        if (atom.upright and first.size < atom.size * 0.9 and atom.box.y1 <= first.box.y0 + 0.5
-                and min(atom.box.x1, first.box.x1) - max(atom.box.x0, first.box.x0) > 0.5):
+        over = first.box.x0 - 1 <= atom.cx <= first.box.x1 + 1 and atom.cy < first.cy
+        if atom.role is Role.ACCENT and over:
+            return atom
+        if (
+            atom.upright
+            and first.size < atom.size * 0.9
+            and atom.box.y1 <= first.box.y0 + 0.5
+            and min(atom.box.x1, first.box.x1) - max(atom.box.x0, first.box.x0) > 0.5
+        ):
             return atom  # a limit under lim, max, sup...
         if atom.role not in (Role.RULE, Role.BIGOP, Role.RADICAL):
             continue
@@ -124,7 +128,9 @@ def _emit(nucleus: Atom, pending: list[Atom], base: float, size: float, stats: S
     return [token, *_scripts(nucleus, pending, base, size, stats)]
 
 
-def _upright_word(first: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
+def _upright_word(
+    first: Atom, pending: list[Atom], base: float, size: float, stats: Stats
+) -> list[str]:
     """An upright word (``sin``, ``lim``, ``Ann``), with limits under it where it has them."""
     word = [first]
     for atom in list(pending):
@@ -138,16 +144,20 @@ def _upright_word(first: Atom, pending: list[Atom], base: float, size: float, st
     _take(pending, word)
     text = "".join(a.latex for a in word)
     x0, x1 = word[0].box.x0 - 1, word[-1].box.x1 + 1
-    top = min(a.box.y0 for a in word)
     bottom = max(a.box.y1 for a in word)
-    under = [a for a in pending if a.box.x1 > x0 + 0.5 and a.box.x0 < x1 - 0.5
-             and a.box.y0 >= bottom - 0.5 and a.size < first.size]
+    under = [
+        a
+        for a in pending
+        if a.box.x1 > x0 + 0.5
+        and a.box.x0 < x1 - 0.5
+        and a.box.y0 >= bottom - 0.5
+        and a.size < first.size
+    ]
     under = _connected(under, bottom, upward=False)
     if len(word) > 1 and under:
         _take(pending, under)
         name = "\\" + text if text in symbols.FUNCTIONS else f"\\operatorname*{{{text}}}"
         return [f"{name}_{{{build(under, stats)}}}"]
-    del top
     token = "\x00" + text  # group_words turns it into \sin, \mathrm{d} or \text{...}
     return [token, *_scripts(word[-1], pending, base, size, stats)]
 
@@ -170,8 +180,12 @@ def _rule(rule: Atom, pending: list[Atom], size: float, stats: Stats) -> list[st
     span = (rule.box.x0 - 0.5, rule.box.x1 + 0.5)
     inside = [a for a in pending if span[0] <= a.cx <= span[1]]
     reach = max(size, 6.0) * 3
-    above = [a for a in inside if a.box.y1 <= rule.baseline + 0.8 and a.box.y1 > rule.baseline - reach]
-    below = [a for a in inside if a.box.y0 >= rule.baseline - 0.8 and a.box.y0 < rule.baseline + reach]
+    above = [
+        a for a in inside if a.box.y1 <= rule.baseline + 0.8 and a.box.y1 > rule.baseline - reach
+    ]
+    below = [
+        a for a in inside if a.box.y0 >= rule.baseline - 0.8 and a.box.y0 < rule.baseline + reach
+    ]
     above = _connected(above, rule.baseline, upward=True)
     below = _connected(below, rule.baseline, upward=False)
     _take(pending, above + below)
@@ -202,15 +216,33 @@ def _connected(group: list[Atom], y: float, *, upward: bool) -> list[Atom]:
 
 def _radical(rad: Atom, pending: list[Atom], stats: Stats) -> list[str]:
     bar = next(
-        (a for a in pending if a.role is Role.RULE and abs(a.box.x0 - rad.box.x1) < 2.0
-         and abs(a.baseline - rad.box.y0) < 2.0),
+        (
+            a
+            for a in pending
+            if a.role is Role.RULE
+            and abs(a.box.x0 - rad.box.x1) < 2.0
+            and abs(a.baseline - rad.box.y0) < 2.0
+        ),
         None,
     )
     right = bar.box.x1 if bar else rad.box.x1 + 8.0
-    body = [a for a in pending if a is not bar and rad.box.x1 - 1 <= a.cx <= right
-            and a.box.y0 >= rad.box.y0 - 1 and a.box.y1 <= rad.box.y1 + 1]
-    index = [a for a in pending if a.box.x1 <= rad.box.x1 and a.cx >= rad.box.x0 - 2
-             and a.box.y1 < rad.cy and a.size < rad.size * 0.9 and a.role is not Role.RULE]
+    body = [
+        a
+        for a in pending
+        if a is not bar
+        and rad.box.x1 - 1 <= a.cx <= right
+        and a.box.y0 >= rad.box.y0 - 1
+        and a.box.y1 <= rad.box.y1 + 1
+    ]
+    index = [
+        a
+        for a in pending
+        if a.box.x1 <= rad.box.x1
+        and a.cx >= rad.box.x0 - 2
+        and a.box.y1 < rad.cy
+        and a.size < rad.size * 0.9
+        and a.role is not Role.RULE
+    ]
     if bar is None:
         stats.doubtful += 1
         _take(pending, index)
@@ -220,7 +252,9 @@ def _radical(rad: Atom, pending: list[Atom], stats: Stats) -> list[str]:
     return [f"\\sqrt{root}{{{build(body, stats)}}}"]
 
 
-def _big_operator(op: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
+def _big_operator(
+    op: Atom, pending: list[Atom], base: float, size: float, stats: Stats
+) -> list[str]:
     lo, hi = op.box.x0 - 2.0, op.box.x1 + 2.0
     over = [a for a in pending if lo <= a.cx <= hi and a.box.y1 <= op.box.y0 + 1.0]
     under = [a for a in pending if lo <= a.cx <= hi and a.box.y0 >= op.box.y1 - 1.0]
@@ -238,8 +272,11 @@ def _big_operator(op: Atom, pending: list[Atom], base: float, size: float, stats
 
 
 def _accent(acc: Atom, pending: list[Atom], stats: Stats) -> list[str]:
-    below = [a for a in pending if a.box.x0 - 1 <= acc.cx <= a.box.x1 + 1 and a.cy > acc.cy
-             and a.role is not Role.RULE]
+    below = [
+        a
+        for a in pending
+        if a.box.x0 - 1 <= acc.cx <= a.box.x1 + 1 and a.cy > acc.cy and a.role is not Role.RULE
+    ]
     if not below:
         stats.doubtful += 1
         return []
@@ -248,7 +285,9 @@ def _accent(acc: Atom, pending: list[Atom], stats: Stats) -> list[str]:
     return [f"{acc.latex}{{{nucleus.latex}}}"]
 
 
-def _scripts(nucleus: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
+def _scripts(
+    nucleus: Atom, pending: list[Atom], base: float, size: float, stats: Stats
+) -> list[str]:
     """Sub- and superscripts right after ``nucleus``: smaller glyphs off the main baseline."""
     run: list[Atom] = []
     edge = nucleus.box.x1
@@ -261,7 +300,7 @@ def _scripts(nucleus: Atom, pending: list[Atom], base: float, size: float, stats
         return []
     _take(pending, run)
     axis = base - size * 0.25
-    sup = [a for a in run if (a.baseline if a.role is not Role.RULE else a.baseline) < axis]
+    sup = [a for a in run if a.baseline < axis]
     sub = [a for a in run if a not in sup]
     out = ""
     if sub:
@@ -286,7 +325,10 @@ def _is_script(atom: Atom, base: float, size: float) -> bool:
 
 
 def group_words(tokens: list[str]) -> list[str]:
-    """Merge runs of upright letters: ``s i n`` -> ``\\sin``, ``A n n`` -> ``\\operatorname{Ann}``."""
+    """Merge runs of upright letters: ``s i n`` -> ``\\sin``, ``A n n`` -> ``\\operatorname{Ann}``.
+
+    Upright letters come in marked with a leading NUL (``"\\x00s"``).
+    """
     out: list[str] = []
     word = ""
     for token in [*tokens, ""]:

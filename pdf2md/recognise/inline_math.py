@@ -90,7 +90,7 @@ def inline_markdown(line: TextLine, body_size: float) -> str | None:
 
 
 def _baseline(line: TextLine) -> float:
-    best: dict[float, int] = {}
+    best: dict[float, float] = {}
     for span in line.spans:
         key = round(span.origin_y, 1)
         best[key] = best.get(key, 0) + len(span.text.strip()) * span.size**2
@@ -126,7 +126,7 @@ def _pieces(line: TextLine, size: float) -> list[Piece]:
 
 
 def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
-    """Text glued to math with no space between is math too (``R/Ann``, italic ``Rs`` in ``Rs=``)."""
+    """Text glued to math with no space between is math too (``R/Ann``, italic ``Rs=``)."""
     out = list(pieces)
     for i, piece in enumerate(out):
         if piece.kind is not Kind.TEXT or len(piece.text) > 6:
@@ -135,7 +135,11 @@ def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
         right = out[i + 1].kind if i + 1 < len(out) else Kind.SPACE
         mathy = (Kind.MATH, Kind.BRIDGE)
         both = left in mathy and right in mathy and Kind.MATH in (left, right)
-        one = (left is Kind.MATH or right is Kind.MATH) and piece.span.is_italic and len(piece.text) <= 3
+        one = (
+            (left is Kind.MATH or right is Kind.MATH)
+            and piece.span.is_italic
+            and len(piece.text) <= 3
+        )
         if both or one:
             out[i] = Piece(piece.text, piece.span, Kind.MATH, piece.shift)
     return out
@@ -169,7 +173,9 @@ def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
             start -= 1
         j = end
         while j < len(pieces) and pieces[j].kind is not Kind.TEXT:
-            if pieces[j].kind is Kind.MATH or (pieces[j].kind is Kind.BRIDGE and _bridge_ok(pieces, j)):
+            if pieces[j].kind is Kind.MATH or (
+                pieces[j].kind is Kind.BRIDGE and _bridge_ok(pieces, j)
+            ):
                 end = j + 1
             j += 1
         runs.append((start, end))
@@ -189,7 +195,8 @@ def _bridge_ok(pieces: Sequence[Piece], index: int) -> bool:
     if all(c in _TRAILING_PUNCT for c in text):
         later = pieces[index + 1 :]
         return any(p.kind is Kind.MATH for p in later[:3]) and not any(
-            p.kind is Kind.TEXT for p in later[:2])
+            p.kind is Kind.TEXT for p in later[:2]
+        )
     return True
 
 
@@ -200,7 +207,8 @@ def _is_lone_italic(pieces: Sequence[Piece], run: tuple[int, int]) -> bool:
         return False
     piece = inner[0]
     return not symbols.MATH_FONT_RE.search(piece.span.font) and not any(
-        is_math_char(c) for c in piece.text)
+        is_math_char(c) for c in piece.text
+    )
 
 
 def _render(pieces: Sequence[Piece], runs: Sequence[tuple[int, int]]) -> str:
@@ -288,14 +296,18 @@ def merge_script_lines(lines: Sequence[TextLine]) -> list[TextLine]:
     """
     out: list[TextLine] = []
     for line in lines:
-        host = next((i for i in range(len(out) - 1, max(-1, len(out) - 4), -1)
-                     if _belongs(line, out[i])), None)
+        host = next(
+            (i for i in range(len(out) - 1, max(-1, len(out) - 4), -1) if _belongs(line, out[i])),
+            None,
+        )
         if host is None:
             out.append(line)
             continue
         target = out[host]
         spans = tuple(sorted((*target.spans, *line.spans), key=lambda s: s.bbox.x0))
-        out[host] = TextLine(target.bbox.union(line.bbox), spans, target.block_index, target.direction)
+        out[host] = TextLine(
+            target.bbox.union(line.bbox), spans, target.block_index, target.direction
+        )
     return out
 
 
