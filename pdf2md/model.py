@@ -189,6 +189,8 @@ class Content(_Frozen):
         method: how it was read.
         confidence: 0.0 to 1.0; ``None`` where the recogniser gives none.
         asset: a file path (relative to the Markdown) for an image the content links to.
+        font_size_pt: dominant font size of the source text, in points, where known (used to
+            rank headings).
     """
 
     region_id: str
@@ -198,13 +200,23 @@ class Content(_Frozen):
     method: Method
     confidence: float | None = None
     asset: str | None = None
+    font_size_pt: float | None = None
+
+
+Join = Literal["break", "space", "direct"]
 
 
 class Block(_Frozen):
-    """A region together with the content recognised for it: one piece of the output."""
+    """A region together with the content recognised for it: one piece of the output.
+
+    ``joins`` says how the block attaches to the previous one: ``break`` starts a new
+    Markdown block; ``space`` and ``direct`` continue the previous paragraph (across a column or
+    page break), with or without a space.
+    """
 
     region: Region
     content: Content
+    joins: Join = "break"
 
 
 class PageTriage(_Frozen):

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up a fresh machine for pdf2md: system packages, a virtual environment with every extra,
+# and the KaTeX renderer used by `pdf2md eval` and the math tests. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  if ! command -v pdflatex >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      texlive-latex-base texlive-latex-recommended texlive-fonts-recommended nodejs npm \
+      >/dev/null
+  fi
+fi
+
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+# torch is pinned in the same command as everything that needs it (a CPU wheel; see docs).
+.venv/bin/python -m pip install -q -e '.[dev]'
+# torchvision breaks transformers' image processors here; make sure nothing pulled it in.
+.venv/bin/python -m pip uninstall -y -q torchvision >/dev/null 2>&1 || true
+
+if command -v npm >/dev/null 2>&1 && [ -f pdf2md/eval/katex/package.json ]; then
+  (cd pdf2md/eval/katex && npm install --silent --no-audit --no-fund >/dev/null)
+fi
+echo "pdf2md is set up in .venv"

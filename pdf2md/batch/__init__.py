@@ -1,0 +1,1 @@
+"""Batch conversion of many PDFs: resumable, fault-contained, Markdown and JSONL output."""

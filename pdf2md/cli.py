@@ -1,0 +1,316 @@
+"""The command line: ``pdf2md FILE.pdf`` converts one PDF; subcommands do the rest.
+
+This is the only module that configures logging. It parses arguments into profile overrides
+and hands them to :func:`pdf2md.pipeline.convert`; everything else lives in the library.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pdf2md import __version__
+from pdf2md.errors import Pdf2mdError
+
+app = typer.Typer(
+    name="pdf2md",
+    help=(
+        "Convert PDFs to clean Markdown.\n\n"
+        "`pdf2md FILE.pdf -o OUT.md` converts one PDF (short for `pdf2md convert ...`); "
+        "`pdf2md batch` converts many; `pdf2md eval` scores conversions against ground truth."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+profile_app = typer.Typer(help="Inspect pipeline profiles (layouts/*.toml).", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+SUBCOMMANDS = {"convert", "batch", "eval", "models", "profile", "--help", "-h", "--version"}
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"pdf2md: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    """Set the root log level from -v/-q (the library itself never does)."""
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
+    logging.basicConfig(level=level, format="pdf2md: %(levelname)s: %(message)s", stream=sys.stderr)
+    if verbose < 2:
+        for noisy in ("PIL", "onnxruntime", "matplotlib", "urllib3", "httpx"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def parse_pages(spec: str) -> list[int]:
+    """``"1-3,7"`` (1-based, inclusive) -> ``[0, 1, 2, 6]``.
+
+    Raises:
+        typer.BadParameter: a malformed range.
+    """
+    pages: list[int] = []
+    for part in spec.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        a, sep, b = part.partition("-")
+        try:
+            start, end = int(a), int(b) if sep else int(a)
+        except ValueError:
+            raise typer.BadParameter(f"{part!r} is not a page or range like 3 or 1-5") from None
+        if start < 1 or end < start:
+            raise typer.BadParameter(f"{part!r}: pages count from 1 and ranges go upwards")
+        pages.extend(range(start - 1, end))
+    if not pages:
+        raise typer.BadParameter("no pages given")
+    return list(dict.fromkeys(pages))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _overrides(
+    ocr: str | None,
+    lang: str | None,
+    page_markers: bool,
+    no_images: bool,
+    vlm_url: str | None,
+    vlm_model: str | None,
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if ocr:
+        out["ocr.mode"] = ocr
+    if lang:
+        out["ocr.languages"] = [x for x in lang.replace(",", "+").split("+") if x]
+    if page_markers:
+        out["document.page_markers"] = True
+    if no_images:
+        out["images.enabled"] = False
+    if vlm_url:
+        out["vlm.url"] = vlm_url
+    if vlm_model:
+        out["vlm.model"] = vlm_model
+    return out
+
+
+@app.command("convert")
+def convert_command(
+    pdf: Annotated[Path, typer.Argument(help="The PDF to convert.", show_default=False)],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    pages: Annotated[
+        str | None, typer.Option("--pages", help="Pages to convert, 1-based: 1-3,7.")
+    ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Profile: default, fast, scanned, scientific, vlm, vlm-page, or a .toml path.",
+        ),
+    ] = "default",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md: Markdown; json: every block with page, bbox, kind and recogniser.",
+        ),
+    ] = "md",
+    images: Annotated[
+        Path | None,
+        typer.Option(
+            "--images",
+            help="Folder for figure crops (with -o: OUT_images/ beside it; stdout: none).",
+        ),
+    ] = None,
+    no_images: Annotated[
+        bool, typer.Option("--no-images", help="Write no image files; figures are left out.")
+    ] = False,
+    password: Annotated[
+        str | None, typer.Option("--password", help="Password of an encrypted PDF.")
+    ] = None,
+    page_markers: Annotated[
+        bool,
+        typer.Option("--page-markers", help="Write <!-- page N --> before each page's content."),
+    ] = False,
+    ocr: Annotated[
+        str | None,
+        typer.Option(
+            "--ocr", help="auto (OCR pages whose text layer is missing or bad), force or off."
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="OCR languages, e.g. eng or eng+deu.")
+    ] = None,
+    vlm_url: Annotated[
+        str | None,
+        typer.Option("--vlm-url", help="OpenAI-compatible endpoint for the vlm profiles."),
+    ] = None,
+    vlm_model: Annotated[
+        str | None, typer.Option("--vlm-model", help="Model name at that endpoint.")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help="Give up on the document after this many seconds."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on the first error instead of recording it.")
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
+    ] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+) -> None:
+    """Convert one PDF to Markdown (or JSON)."""
+    from pdf2md.pipeline import convert
+    from pdf2md.profile import resolve_profile
+    from pdf2md.render.json import render_json
+
+    configure_logging(verbose, quiet)
+    if fmt not in ("md", "json"):
+        raise _fail(f"--format must be md or json, not {fmt!r}", 2)
+    if images is not None and no_images:
+        raise _fail("--images and --no-images exclude each other", 2)
+    try:
+        page_list = parse_pages(pages) if pages else None
+        resolved = resolve_profile(
+            profile,
+            env=os.environ,
+            overrides=_overrides(ocr, lang, page_markers, no_images, vlm_url, vlm_model),
+        )
+    except (Pdf2mdError, typer.BadParameter) as exc:
+        raise _fail(str(exc), 2) from None
+    images_dir = images
+    if images_dir is None and output is not None and not no_images:
+        images_dir = output.with_name(f"{output.stem}_images")
+    result = convert(
+        pdf,
+        on_progress=_progress_printer() if not quiet and sys.stderr.isatty() else None,
+        profile=resolved,
+        pages=page_list,
+        password=password,
+        images_dir=images_dir,
+        strict=strict,
+        timeout_s=timeout,
+    )
+    if result.status == "failed" or result.document is None:
+        raise _fail(result.errors[0].message if result.errors else "conversion failed")
+    for err in result.errors:
+        where = f" page {err.page_index + 1}" if err.page_index is not None else ""
+        logging.getLogger("pdf2md").warning("%s%s: %s", err.stage, where, err.message)
+    text = render_json(result.document) if fmt == "json" else result.markdown
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    """A one-line progress display on stderr (only for terminals, only past 8 pages)."""
+    import time
+
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if total <= 8:
+            return
+        rate = done / max(time.monotonic() - started, 1e-6)
+        eta = (total - done) / rate if rate else 0.0
+        end = "\n" if done == total else ""
+        sys.stderr.write(
+            f"\rpdf2md: {done}/{total} pages, {rate:.1f} pages/s, {eta:.0f} s left{end}"
+        )
+        sys.stderr.flush()
+
+    return show
+
+
+@profile_app.command("show")
+def profile_show(
+    name: Annotated[str, typer.Argument(help="Profile name or .toml path.")] = "default",
+) -> None:
+    """Print the resolved profile and where each value came from."""
+    from pdf2md.profile import resolve_profile
+
+    try:
+        resolved = resolve_profile(name, env=os.environ)
+    except Pdf2mdError as exc:
+        raise _fail(str(exc), 2) from None
+    flat = _flatten(resolved.profile.model_dump(mode="json"))
+    width = max(len(k) for k in flat)
+    typer.echo(f"# profile {resolved.profile.name} (hash {resolved.profile.hash})")
+    for key, value in flat.items():
+        source = resolved.sources.get(key, "default")
+        typer.echo(f"{key.ljust(width)} = {value!r}  [{source}]")
+
+
+@profile_app.command("list")
+def profile_list() -> None:
+    """List the bundled profiles with their descriptions."""
+    from pdf2md.profile import load_profile, profile_names
+
+    for name in profile_names():
+        typer.echo(f"{name:12} {load_profile(name).description}")
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and key != "options":
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"pdf2md {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Convert PDFs to clean Markdown."""
+
+
+def _register_optional_commands() -> None:
+    """Subcommands that live in their own packages."""
+    from pdf2md.registry_cli import register
+
+    register(app)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: ``pdf2md FILE.pdf ...`` is ``pdf2md convert FILE.pdf ...``."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] not in SUBCOMMANDS and not args[0].startswith("-"):
+        args.insert(0, "convert")
+    _register_optional_commands()
+    app(args=args, prog_name="pdf2md")

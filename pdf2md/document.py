@@ -1,0 +1,328 @@
+"""Cross-page work on a converted document.
+
+- furniture: running heads, page numbers and repeated margin lines leave the body;
+- headings: levels from the PDF outline, else section numbering, else font-size ranks;
+- paragraphs continued across columns and pages are joined (and their hyphen undone);
+- lists: nesting from indentation;
+- figures take their caption as alt text.
+
+Every function takes model objects and returns new ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+from pdf2md.model import Block, Document, Page, RegionKind
+from pdf2md.patterns import NUMBERED_HEADING_RE
+from pdf2md.profile import DocumentSettings
+
+_NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
+_PAGE_NUMBER_RE = re.compile(
+    r"^\s*(?:page\s+)?(?:\d+|[ivxlc]+)(?:\s*(?:/|of)\s*\d+)?\s*$", re.IGNORECASE
+)
+_TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")", "]")
+_MARGIN_RATIO = 0.1
+_TEXT_KINDS = (RegionKind.TEXT, RegionKind.LIST_ITEM, RegionKind.FOOTNOTE)
+
+
+def assemble_document(
+    doc: Document, *, outline: Sequence[tuple[int, str, int]], settings: DocumentSettings
+) -> Document:
+    """Apply every cross-page step allowed by ``settings``; returns a new Document."""
+    pages = list(doc.pages)
+    if settings.remove_furniture:
+        pages = remove_furniture(pages)
+    pages = assign_heading_levels(pages, outline, settings.heading_source)
+    pages = join_continued_paragraphs(pages)
+    pages = [nest_lists(p) for p in pages]
+    pages = [caption_figures(p) for p in pages]
+    return doc.model_copy(update={"pages": tuple(pages)})
+
+
+def _norm_key(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"\d+", "#", text)
+    return re.sub(r"[\s*_`]+", " ", text).strip()
+
+
+def _in_margin(block: Block, page: Page) -> bool:
+    box = block.region.bbox
+    margin = _MARGIN_RATIO * page.height_pt
+    return box.y1 <= margin or box.y0 >= page.height_pt - margin
+
+
+def remove_furniture(pages: list[Page]) -> list[Page]:
+    """Drop page headers/footers: by layout class, page-number shape, and repetition."""
+    repeats: Counter[str] = Counter()
+    for page in pages:
+        keys = {
+            _norm_key(b.content.text)
+            for b in page.blocks
+            if (_in_margin(b, page) or b.region.kind.is_furniture) and len(b.content.text) < 200
+        }
+        repeats.update(keys)
+    threshold = max(3, int(0.4 * len(pages)) + 1) if len(pages) >= 3 else None
+    out: list[Page] = []
+    for page in pages:
+        blocks = [_rescued_heading(b, repeats) or b for b in page.blocks]
+        kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold))
+        out.append(page.model_copy(update={"blocks": kept}))
+    return out
+
+
+def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
+    """A "page header" that is a numbered section heading seen once is a section header."""
+    text = block.content.text.strip()
+    if block.region.kind != RegionKind.PAGE_HEADER or repeats[_norm_key(text)] > 1:
+        return None
+    if not NUMBERED_HEADING_RE.match(text):
+        return None
+    region = block.region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
+    return block.model_copy(update={"region": region})
+
+
+def _is_furniture(block: Block, page: Page, repeats: Counter[str], threshold: int | None) -> bool:
+    if block.region.kind.is_furniture:
+        return True
+    if block.region.kind not in (*_TEXT_KINDS, RegionKind.SECTION_HEADER, RegionKind.TITLE):
+        return False
+    if not _in_margin(block, page):
+        return False
+    text = block.content.text.strip()
+    if _PAGE_NUMBER_RE.match(text.strip("*_ -–")):
+        return True
+    return threshold is not None and repeats[_norm_key(text)] >= threshold
+
+
+def _outline_levels(outline: Sequence[tuple[int, str, int]]) -> dict[str, int]:
+    """Heading text -> Markdown level. An outline whose only top entry is its first (the
+    document's title) maps level 1 to ``#``; otherwise top entries are sections (``##``)."""
+    if not outline:
+        return {}
+    top = min(level for level, _t, _p in outline)
+    tops = [i for i, (level, _t, _p) in enumerate(outline) if level == top]
+    offset = 1 - top if tops == [0] and len(outline) > 1 else 2 - top
+    return {_norm_key(title): level + offset for level, title, _page in outline if title.strip()}
+
+
+def _numbering_depth(text: str) -> int | None:
+    match = _NUMBERED_RE.match(text)
+    if not match:
+        return None
+    label = match.group(1)
+    if len(label) == 1 and label.isalpha() and not text.lower().startswith("appendix"):
+        return None  # "A Study of ..." is a title, not "A."
+    return label.count(".") + 1
+
+
+def assign_heading_levels(
+    pages: list[Page], outline: Sequence[tuple[int, str, int]], source: str
+) -> list[Page]:
+    """Set ``region.level`` on every title and section header (1 = document title)."""
+    headings = [b for p in pages for b in p.blocks if b.region.kind.is_heading]
+    if not headings:
+        return pages
+    levels = _decide_levels(headings, outline, source)
+    out: list[Page] = []
+    for page in pages:
+        blocks = tuple(
+            b.model_copy(
+                update={"region": b.region.model_copy(update={"level": levels[b.region.id]})}
+            )
+            if b.region.id in levels
+            else b
+            for b in page.blocks
+        )
+        out.append(page.model_copy(update={"blocks": blocks}))
+    return out
+
+
+def _decide_levels(
+    headings: list[Block], outline: Sequence[tuple[int, str, int]], source: str
+) -> dict[str, int]:
+    from_outline = _outline_levels(outline) if source in ("auto", "outline") else {}
+    levels: dict[str, int] = {}
+    title_seen = False
+    promoted = _promoted_title(headings)
+    if promoted is not None:
+        levels[promoted] = 1
+        title_seen = True
+    size_votes: dict[float, Counter[int]] = {}
+    undecided: list[Block] = []
+    for b in headings:
+        text = b.content.text
+        key = _norm_key(text)
+        if b.region.id == promoted:
+            continue
+        if b.region.kind == RegionKind.TITLE and not title_seen and b.region.page_index <= 1:
+            levels[b.region.id] = 1
+            title_seen = True
+            continue
+        level: int | None = None
+        if key in from_outline:
+            level = from_outline[key]
+        elif source in ("auto", "numbering"):
+            depth = _numbering_depth(text)
+            level = depth + 1 if depth is not None else None
+        if level is not None:
+            levels[b.region.id] = min(level, 6)
+            if b.content.font_size_pt:
+                size_votes.setdefault(round(b.content.font_size_pt), Counter())[level] += 1
+        else:
+            undecided.append(b)
+    levels.update(_levels_by_size(undecided, size_votes))
+    return levels
+
+
+def _promoted_title(headings: list[Block]) -> str | None:
+    """Where the layout found no title: the first page's biggest heading, if it is the biggest."""
+    if any(b.region.kind == RegionKind.TITLE for b in headings):
+        return None
+    first = [b for b in headings if b.region.page_index == 0 and b.content.font_size_pt]
+    if not first:
+        return None
+    top = max(first, key=lambda b: b.content.font_size_pt or 0)
+    if _numbering_depth(top.content.text) is not None:
+        return None
+    size = top.content.font_size_pt or 0
+    others = [b.content.font_size_pt or 0 for b in headings if b is not top]
+    if others and size < 1.15 * max(others):
+        return None
+    return top.region.id
+
+
+def _levels_by_size(blocks: list[Block], votes: dict[float, Counter[int]]) -> dict[str, int]:
+    """Levels from font size: sizes seen on numbered headings vote; others rank by size."""
+    sizes = sorted({round(b.content.font_size_pt or 0) for b in blocks}, reverse=True)
+    rank: dict[float, int] = {}
+    cluster_top, level = None, 1
+    for s in sizes:
+        if cluster_top is None or s < 0.9 * cluster_top:
+            cluster_top, level = s, min(level + 1, 4)
+        rank[s] = level
+    out: dict[str, int] = {}
+    for b in blocks:
+        size = round(b.content.font_size_pt or 0)
+        if size in votes:
+            out[b.region.id] = votes[size].most_common(1)[0][0]
+        else:
+            out[b.region.id] = rank.get(size, 2)
+    return out
+
+
+def join_continued_paragraphs(pages: list[Page]) -> list[Page]:
+    """Mark a text block that continues the previous one across a column or page break."""
+    previous: Block | None = None
+    previous_loc: tuple[int, int] | None = None
+    rewritten: dict[str, Block] = {}
+    for pi, page in enumerate(pages):
+        for bi, block in enumerate(page.blocks):
+            if block.region.kind != RegionKind.TEXT:
+                if block.region.kind not in (
+                    RegionKind.FIGURE,
+                    RegionKind.CAPTION,
+                    RegionKind.TABLE,
+                ):
+                    previous = None
+                continue
+            if previous is not None and _continues(previous, block, previous_loc, (pi, bi)):
+                joined = _join_kind(previous.content.text)
+                if joined == "direct":
+                    base = rewritten.get(previous.region.id, previous)
+                    rewritten[previous.region.id] = _with_text(
+                        base, base.content.text.rstrip()[:-1]
+                    )
+                rewritten[block.region.id] = block.model_copy(update={"joins": joined})
+            previous, previous_loc = block, (pi, bi)
+    return [_apply(page, rewritten) for page in pages]
+
+
+def _continues(
+    prev: Block, block: Block, prev_loc: tuple[int, int] | None, loc: tuple[int, int]
+) -> bool:
+    text_prev = prev.content.text.rstrip()
+    text_next = block.content.text.lstrip()
+    if not text_prev or not text_next or "\n\n" in text_next[:1]:
+        return False
+    if text_prev.endswith(_TERMINAL) or not text_next[0].islower():
+        return False
+    new_page = prev_loc is not None and prev_loc[0] != loc[0]
+    a, b = prev.region.bbox, block.region.bbox
+    new_column = b.y0 < a.y0
+    size = block.content.font_size_pt or 10.0
+    split_here = not new_page and abs(a.x0 - b.x0) < 3 and 0 <= b.y0 - a.y1 < 0.8 * size
+    return new_page or new_column or split_here
+
+
+def _join_kind(text: str) -> str:
+    t = text.rstrip()
+    return "direct" if len(t) > 2 and t.endswith("-") and t[-2].isalpha() else "space"
+
+
+def _with_text(block: Block, text: str) -> Block:
+    return block.model_copy(update={"content": block.content.model_copy(update={"text": text})})
+
+
+def _apply(page: Page, rewritten: dict[str, Block]) -> Page:
+    if not any(b.region.id in rewritten for b in page.blocks):
+        return page
+    blocks = tuple(rewritten.get(b.region.id, b) for b in page.blocks)
+    return page.model_copy(update={"blocks": blocks})
+
+
+def nest_lists(page: Page) -> Page:
+    """Indent list items by their x offset within each run of consecutive list items."""
+    blocks = list(page.blocks)
+    i = 0
+    while i < len(blocks):
+        if blocks[i].region.kind != RegionKind.LIST_ITEM:
+            i += 1
+            continue
+        j = i
+        while j < len(blocks) and blocks[j].region.kind == RegionKind.LIST_ITEM:
+            j += 1
+        _nest_run(blocks, i, j)
+        i = j
+    return page.model_copy(update={"blocks": tuple(blocks)})
+
+
+def _nest_run(blocks: list[Block], start: int, end: int) -> None:
+    stack: list[tuple[float, int]] = []  # (x0, indent in spaces of the item's content)
+    for k in range(start, end):
+        block = blocks[k]
+        x0 = block.region.bbox.x0
+        while stack and x0 <= stack[-1][0] + 6:
+            stack.pop()
+        indent = stack[-1][1] if stack else 0
+        marker = block.content.text.split(" ", 1)[0]
+        if indent:
+            text = "\n".join(" " * indent + line for line in block.content.text.split("\n"))
+            blocks[k] = _with_text(block, text)
+        stack.append((x0, indent + len(marker) + 1))
+        if len(stack) > 1 and stack[-2][0] >= x0 - 6:
+            stack.pop(-2)
+
+
+def caption_figures(page: Page) -> Page:
+    """Give each figure the text of its neighbouring caption as alt text."""
+    blocks = list(page.blocks)
+    for i, block in enumerate(blocks):
+        if block.region.kind != RegionKind.FIGURE or not block.content.asset:
+            continue
+        caption = _neighbour_caption(blocks, i)
+        if caption:
+            alt = re.sub(r"[\[\]\n*_`]", " ", caption)
+            alt = re.sub(r"\s+", " ", alt).strip()[:120]
+            blocks[i] = _with_text(block, f"![{alt}]({block.content.asset})")
+    return page.model_copy(update={"blocks": tuple(blocks)})
+
+
+def _neighbour_caption(blocks: list[Block], i: int) -> str | None:
+    for j in (i + 1, i - 1):
+        if 0 <= j < len(blocks) and blocks[j].region.kind == RegionKind.CAPTION:
+            return blocks[j].content.text
+    return None

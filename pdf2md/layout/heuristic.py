@@ -1,0 +1,223 @@
+"""Layout from the text layer alone (``text-heuristic``): no model, a few milliseconds a page.
+
+Regions come from PyMuPDF's text blocks, split where the font changes or a list item starts,
+then labelled from cheap evidence: font size against the page's body size, boldness, position
+in the page margins, bullets and enumerators, monospace and math fonts, caption prefixes.
+Figures come from placed images and drawings; tables from :mod:`pdf2md.layout.table_detect`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict
+
+from pdf2md.backend import BackendContext, parse_options
+from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADING_RE
+from pdf2md.source import PageView, TextLine
+from pdf2md.textlines import attach_bullets, visual_rows
+
+
+class HeuristicLayoutOptions(BaseModel):
+    """Options of ``text-heuristic``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    margin_ratio: float = 0.07
+    min_figure_ratio: float = 0.01
+    detect_tables: bool = True
+
+
+def body_size(lines: Sequence[TextLine]) -> float:
+    """The most common font size, weighted by characters (10.0 for an empty page)."""
+    counts: Counter[float] = Counter()
+    for line in lines:
+        for span in line.spans:
+            counts[round(span.size, 1)] += len(span.text.strip())
+    return counts.most_common(1)[0][0] if counts else 10.0
+
+
+def _math_share(lines: Sequence[TextLine]) -> float:
+    total = math = 0
+    for line in lines:
+        for span in line.spans:
+            n = len(span.text.strip())
+            total += n
+            if MATH_FONT_RE.search(span.font):
+                math += n
+    return math / total if total else 0.0
+
+
+def _looks_emphasised(group: Sequence[TextLine], body_pt: float) -> bool:
+    """Bold, larger than the body, or in capitals (small caps included)."""
+    spans = [s for ln in group for s in ln.spans if s.text.strip()]
+    letters = [c for s in spans for c in s.text if c.isalpha()]
+    return (
+        all(s.is_bold for s in spans)
+        or max(s.size for s in spans) >= 1.1 * body_pt
+        or (bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+    )
+
+
+def _all_bold(line: TextLine) -> bool:
+    return all(s.is_bold for s in line.spans if s.text.strip())
+
+
+def _starts_new_group(prev: TextLine, line: TextLine) -> bool:
+    """A new item, a size change, or text after an all-bold line (a run-in heading)."""
+    if BULLET_RE.match(line.text):
+        return True
+    if round(prev.size) != round(line.size):
+        return True
+    return _all_bold(prev) and not _all_bold(line) and len(prev.text.strip()) < 80
+
+
+def _split_block(lines: list[TextLine]) -> list[list[TextLine]]:
+    """Split a text block where the style changes or where a bullet starts a new item."""
+    groups: list[list[TextLine]] = []
+    rows = visual_rows(attach_bullets(lines))
+    for row in rows:
+        line = row[0]
+        if groups and not _starts_new_group(groups[-1][-1], line):
+            groups[-1].extend(row)
+        else:
+            groups.append(list(row))
+    return groups
+
+
+class HeuristicLayout:
+    """Layout backend ``text-heuristic``."""
+
+    name = "text-heuristic"
+
+    def __init__(self, context: BackendContext) -> None:
+        self.options = parse_options(context, self.name, HeuristicLayoutOptions)
+
+    def load(self) -> None:
+        """Nothing to load."""
+
+    def detect(self, pages: Sequence[PageView]) -> list[list[Region]]:
+        """Regions for each page (order not yet decided)."""
+        return [self._detect_one(page) for page in pages]
+
+    def _blocks(self, page: PageView, exclude: Sequence[BBox]) -> list[list[TextLine]]:
+        by_block: dict[int, list[TextLine]] = {}
+        for line in page.lines:
+            if not line.is_horizontal and line.bbox.height > 3 * max(line.size, 1):
+                continue  # rotated margin text (arXiv stamps); kept out of the body
+            if any(box.contains_point(*line.bbox.center) for box in exclude):
+                continue
+            by_block.setdefault(line.block_index, []).append(line)
+        groups: list[list[TextLine]] = []
+        for lines in by_block.values():
+            groups.extend(_split_block(lines))
+        return groups
+
+    def _figures(self, page: PageView, tables: Sequence[BBox]) -> list[BBox]:
+        page_area = page.bbox.area
+        boxes = [b for b in page.image_boxes if b.area >= self.options.min_figure_ratio * page_area]
+        drawn = [d.bbox for d in page.drawings if not d.is_rule and d.bbox.area > 0]
+        if drawn:
+            cluster = _cluster(drawn)
+            boxes += [b for b in cluster if b.area >= 4 * self.options.min_figure_ratio * page_area]
+        return [b for b in _cluster(boxes) if not any(b.overlap_ratio(t) > 0.5 for t in tables)]
+
+    def _detect_one(self, page: PageView) -> list[Region]:
+        tables = self._tables(page)
+        figures = self._figures(page, tables)
+        size = body_size(page.lines)
+        regions: list[Region] = []
+        for n, box in enumerate(tables):
+            regions.append(self._region(page, n, RegionKind.TABLE, box))
+        for n, box in enumerate(figures, start=len(regions)):
+            regions.append(self._region(page, n, RegionKind.FIGURE, box))
+        for group in self._blocks(page, [*tables, *figures]):
+            kind = self._classify(page, group, size)
+            box = BBox.enclosing([ln.bbox for ln in group]).clip(page.bbox)
+            regions.append(self._region(page, len(regions), kind, box))
+        return regions
+
+    def _tables(self, page: PageView) -> list[BBox]:
+        if not self.options.detect_tables:
+            return []
+        try:
+            from pdf2md.layout.table_detect import find_table_boxes
+        except ModuleNotFoundError:  # until the table detector lands
+            return []
+        boxes: list[BBox] = find_table_boxes(page)
+        return boxes
+
+    def _region(self, page: PageView, n: int, kind: RegionKind, box: BBox) -> Region:
+        return Region(
+            id=f"p{page.page_index}-h{n}",
+            kind=kind,
+            bbox=box,
+            page_index=page.page_index,
+            detector=self.name,
+        )
+
+    def _classify(self, page: PageView, group: list[TextLine], size: float) -> RegionKind:
+        text = " ".join(ln.text.strip() for ln in group)
+        box = BBox.enclosing([ln.bbox for ln in group])
+        margin = self.options.margin_ratio * page.height_pt
+        group_size = max(ln.size for ln in group)
+        if len(group) <= 2 and len(text) < 120:
+            if box.y1 <= margin:
+                return RegionKind.PAGE_HEADER
+            if box.y0 >= page.height_pt - margin:
+                return RegionKind.PAGE_FOOTER
+        if CAPTION_RE.match(text):
+            return RegionKind.CAPTION
+        if len(group) <= 2 and NUMBERED_HEADING_RE.match(text) and _looks_emphasised(group, size):
+            return RegionKind.SECTION_HEADER
+        if all(s.is_mono for ln in group for s in ln.spans if s.text.strip()):
+            return RegionKind.CODE
+        if len(group) <= 4 and _math_share(group) > 0.4:
+            return RegionKind.EQUATION
+        if BULLET_RE.match(group[0].text):
+            return RegionKind.LIST_ITEM
+        if group_size < 0.92 * size and box.y0 > 0.6 * page.height_pt:
+            return RegionKind.FOOTNOTE
+        return self._heading_or_text(page, group, text, group_size, size)
+
+    @staticmethod
+    def _heading_or_text(
+        page: PageView, group: list[TextLine], text: str, group_size: float, size: float
+    ) -> RegionKind:
+        if len(group) > 3 or len(text) > 200 or not any(c.isalpha() for c in text):
+            return RegionKind.TEXT
+        bold = all(s.is_bold for ln in group for s in ln.spans if s.text.strip())
+        numbered = text[:1].isdigit()
+        if (
+            group_size >= 1.5 * size
+            and page.page_index == 0
+            and not numbered
+            and group[0].bbox.y0 < 0.4 * page.height_pt
+        ):
+            return RegionKind.TITLE
+        if group_size >= 1.15 * size:
+            return RegionKind.SECTION_HEADER
+        if bold and group_size >= 0.95 * size and not text.rstrip().endswith((".", ":", ",")):
+            return RegionKind.SECTION_HEADER
+        return RegionKind.TEXT
+
+
+def _cluster(boxes: Sequence[BBox], gap_pt: float = 6.0) -> list[BBox]:
+    """Merge boxes that touch or lie within ``gap_pt`` of each other."""
+    merged = [b.pad(gap_pt / 2) for b in boxes]
+    changed = True
+    while changed:
+        changed = False
+        out: list[BBox] = []
+        for box in merged:
+            for i, other in enumerate(out):
+                if box.intersect(other).area > 0:
+                    out[i] = other.union(box)
+                    changed = True
+                    break
+            else:
+                out.append(box)
+        merged = out
+    return [b.pad(-gap_pt / 2) for b in merged]

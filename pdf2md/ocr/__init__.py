@@ -1,0 +1,1 @@
+"""OCR engines (Tesseract, RapidOCR) behind the :class:`~pdf2md.backend.OcrEngine` protocol."""

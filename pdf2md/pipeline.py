@@ -1,0 +1,319 @@
+"""``convert(path, profile) -> Result``: wires the stages together, nothing more.
+
+source -> triage -> layout -> order -> route/recognise -> document -> render. Pages stream in
+bounded batches so memory stays flat on long documents. A failing page is recorded and the rest
+of the document goes on; a document that cannot be opened gives ``status="failed"``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pdf2md import __version__
+from pdf2md.backend import BackendContext, DirectoryAssetSink, RegionCrop
+from pdf2md.document import assemble_document
+from pdf2md.errors import BackendUnavailable, ConversionTimeout, Pdf2mdError
+from pdf2md.model import (
+    Block,
+    Document,
+    ErrorItem,
+    Page,
+    PageMethod,
+    PageTriage,
+    Region,
+    RegionKind,
+    Result,
+    Status,
+)
+from pdf2md.order import order_regions
+from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
+from pdf2md.render.markdown import render_markdown
+from pdf2md.route import BackendPool, recognise_regions, validate_route
+from pdf2md.source import PageView, SourceDocument, open_pdf
+from pdf2md.triage import triage_page
+
+log = logging.getLogger(__name__)
+
+PAGE_BATCH = 8
+
+
+@dataclass
+class _Run:
+    """State of one conversion (local to one call of :func:`convert`)."""
+
+    profile: Profile
+    pool: BackendPool
+    strict: bool
+    deadline: float | None
+    on_progress: Callable[[int, int], None] | None = None
+    errors: list[ErrorItem] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def record(self, item: ErrorItem) -> None:
+        self.errors.append(item)
+
+    def tick(self, stage: str, started: float) -> float:
+        now = time.perf_counter()
+        self.timings[stage] = self.timings.get(stage, 0.0) + now - started
+        return now
+
+    def check_deadline(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ConversionTimeout("document ran past its time limit")
+
+
+def _as_profile(profile: str | Profile | ResolvedProfile) -> Profile:
+    if isinstance(profile, Profile):
+        return profile
+    if isinstance(profile, ResolvedProfile):
+        return profile.profile
+    return resolve_profile(profile).profile
+
+
+def _failed(message: str, stage: str = "source") -> Result:
+    return Result(
+        status="failed",
+        document=None,
+        errors=(ErrorItem(stage=stage, message=message),),  # type: ignore[arg-type]
+    )
+
+
+def convert(
+    path: str | Path,
+    *,
+    profile: str | Profile | ResolvedProfile = "default",
+    pages: Sequence[int] | None = None,
+    password: str | None = None,
+    images_dir: str | Path | None = None,
+    image_link_prefix: str | None = None,
+    strict: bool = False,
+    timeout_s: float | None = None,
+    backends: dict[str, object] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Result:
+    """Convert one PDF to Markdown.
+
+    Args:
+        path: the PDF.
+        profile: a bundled profile name, a ``.toml`` path, or a (resolved) Profile.
+        pages: 0-based page indices to convert, in order; ``None`` for all.
+        password: for encrypted PDFs.
+        images_dir: where figure crops are written; ``None`` writes no image files.
+        image_link_prefix: how the Markdown links to ``images_dir`` (default: its name).
+        strict: raise on the first error instead of recording it.
+        timeout_s: give up (status ``failed``) after this many seconds.
+        backends: ready backend instances by name, overriding the registry (for tests).
+        on_progress: called with ``(pages_done, pages_total)`` after each batch of pages.
+
+    Returns:
+        A :class:`~pdf2md.model.Result`; it never raises for bad input unless ``strict``.
+    """
+    started = time.perf_counter()
+    try:
+        prof = _as_profile(profile)
+        validate_route(prof.route)
+        src = open_pdf(path, password=password)
+    except Pdf2mdError as exc:
+        if strict:
+            raise
+        return _failed(str(exc))
+    with src:
+        sink = None
+        if images_dir is not None and prof.images.enabled:
+            folder = Path(images_dir)
+            prefix = folder.name if image_link_prefix is None else image_link_prefix
+            sink = DirectoryAssetSink(folder, prefix)
+        context = BackendContext(profile=prof, assets=sink)
+        deadline = time.monotonic() + timeout_s if timeout_s else None
+        run = _Run(prof, BackendPool(context, dict(backends or {})), strict, deadline, on_progress)
+        run.tick("source", started)
+        try:
+            return _convert_open(src, run, pages)
+        except ConversionTimeout as exc:
+            if strict:
+                raise
+            return _failed(str(exc), stage="timeout")
+
+
+def _page_indices(src: SourceDocument, pages: Sequence[int] | None) -> list[int]:
+    if pages is None:
+        return list(range(src.page_count))
+    bad = [p for p in pages if not 0 <= p < src.page_count]
+    if bad:
+        raise Pdf2mdError(
+            f"page {bad[0] + 1} out of range: the document has {src.page_count} pages"
+        )
+    return list(pages)
+
+
+def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -> Result:
+    try:
+        indices = _page_indices(src, pages)
+    except Pdf2mdError as exc:
+        if run.strict:
+            raise
+        return _failed(str(exc))
+    out_pages: list[Page] = []
+    for start in range(0, len(indices), PAGE_BATCH):
+        run.check_deadline()
+        views = [src.page(i) for i in indices[start : start + PAGE_BATCH]]
+        out_pages.extend(_convert_batch(views, run))
+        del views
+        src.release_caches()
+        if run.on_progress is not None:
+            run.on_progress(len(out_pages), len(indices))
+    t = time.perf_counter()
+    doc = Document(
+        source_path=str(src.path),
+        source_sha256=src.sha256,
+        page_count=src.page_count,
+        profile_name=run.profile.name,
+        profile_hash=run.profile.hash,
+        pdf2md_version=__version__,
+        title=src.title,
+        pages=tuple(out_pages),
+    )
+    doc = assemble_document(doc, outline=src.outline, settings=run.profile.document)
+    t = run.tick("document", t)
+    markdown = render_markdown(doc, page_markers=run.profile.document.page_markers).text
+    run.tick("render", t)
+    failed_pages = sum(1 for p in doc.pages if p.method == "failed")
+    status: Status = "ok" if not run.errors else "partial"
+    if failed_pages == len(doc.pages):
+        status = "failed"
+    return Result(
+        status=status,
+        document=doc if status != "failed" else None,
+        markdown=markdown if status != "failed" else "",
+        errors=tuple(run.errors),
+        timings=run.timings,
+    )
+
+
+def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
+    t = time.perf_counter()
+    triages = [triage_page(v, mode=run.profile.ocr.mode) for v in views]
+    t = run.tick("triage", t)
+    regions = _layout(views, triages, run)
+    t = run.tick("layout", t)
+    ordered = [
+        order_regions(r, v.width_pt) if run.profile.layout.order == "xy-cut" else r
+        for r, v in zip(regions, views)
+    ]
+    ordered = [[_renamed(r) for r in page_regions] for page_regions in ordered]
+    t = run.tick("order", t)
+    crops = [
+        RegionCrop(region, view, triage)
+        for view, triage, page_regions in zip(views, triages, ordered)
+        for region in page_regions
+    ]
+    answers = recognise_regions(crops, run.profile.route, run.pool, run.record, strict=run.strict)
+    run.tick("recognise", t)
+    pages: list[Page] = []
+    for view, triage, page_regions in zip(views, triages, ordered):
+        blocks = tuple(
+            Block(region=r, content=answers[r.id]) for r in page_regions if r.id in answers
+        )
+        pages.append(
+            Page(
+                page_index=view.page_index,
+                width_pt=view.width_pt,
+                height_pt=view.height_pt,
+                blocks=blocks,
+                method=_page_method(blocks, page_regions, triage),
+                triage=triage,
+            )
+        )
+    return pages
+
+
+def _renamed(region: Region) -> Region:
+    return region.model_copy(update={"id": f"p{region.page_index}-r{region.order}"})
+
+
+def _page_method(
+    blocks: Sequence[Block], regions: Sequence[Region], triage: PageTriage
+) -> PageMethod:
+    if not regions:
+        return "ocr" if triage.needs_ocr else "blank"
+    body = [b for b in blocks if not b.region.kind.is_furniture]
+    if not blocks:
+        return "failed"
+    methods = {b.content.method for b in body} - {"image", "none"}
+    if not methods:
+        return "text-layer" if not triage.needs_ocr else "ocr"
+    if methods <= {"text-layer", "math"}:
+        return "text-layer"
+    if methods == {"ocr"}:
+        return "ocr"
+    if methods <= {"vlm"}:
+        return "model"
+    return "mixed"
+
+
+def _layout(views: list[PageView], triages: list[PageTriage], run: _Run) -> list[list[Region]]:
+    """Regions per page: the text-layer layout for trusted pages, the image one for the rest."""
+    settings = run.profile.layout
+    choice: dict[str, list[int]] = {}
+    for i, (view, triage) in enumerate(zip(views, triages)):
+        if triage.needs_ocr:
+            name = settings.scanned_backend
+        elif settings.model_pages == "never":
+            name = settings.fallback
+        elif settings.model_pages == "always" or _needs_model(view):
+            name = settings.backend
+        else:
+            name = settings.fallback
+        choice.setdefault(name, []).append(i)
+    result: list[list[Region]] = [[] for _ in views]
+    for name, idx in choice.items():
+        for i, regions in zip(idx, _detect(name, [views[i] for i in idx], run)):
+            result[i] = regions
+    return result
+
+
+def _needs_model(view: PageView) -> bool:
+    """Cheap test: does this text-layer page have structure the heuristics may get wrong?
+
+    Pages with pictures, many vector paths, multiple columns or math fonts go to the model.
+    """
+    from pdf2md.layout.complexity import is_complex_page
+
+    return is_complex_page(view)
+
+
+def _detect(name: str, views: list[PageView], run: _Run) -> list[list[Region]]:
+    fallback = run.profile.layout.fallback
+    try:
+        return run.pool.layout(name).detect(views)
+    except BackendUnavailable as exc:
+        run.record(ErrorItem(stage="layout", backend=name, message=str(exc)))
+    except Exception as exc:  # a backend bug: record it, fall back to the heuristic layout
+        if run.strict:
+            raise
+        log.warning("layout %s failed: %s", name, exc)
+        run.record(
+            ErrorItem(
+                stage="layout",
+                backend=name,
+                page_index=views[0].page_index,
+                message=f"{type(exc).__name__}: {exc}",
+            )
+        )
+    if name != fallback and any(v.lines for v in views):
+        return _detect(fallback, views, run)
+    return [[_whole_page_region(v)] for v in views]
+
+
+def _whole_page_region(view: PageView) -> Region:
+    return Region(
+        id=f"p{view.page_index}-w0",
+        kind=RegionKind.TEXT,
+        bbox=view.bbox,
+        page_index=view.page_index,
+        detector="whole-page",
+    )

@@ -1,0 +1,179 @@
+"""The text-layer recogniser (``pdf-text``): the fastest and most exact reader there is.
+
+It answers every text-like region (text, title, section header, list item, caption, footnote,
+code, and equations where a profile routes them here) from the PDF's own text, and returns
+``None`` where the page's text layer is untrustworthy or the region holds no text, so the route
+falls back to OCR.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from pdf2md.backend import BackendContext, RegionCrop
+from pdf2md.model import BBox, Content, RegionKind
+from pdf2md.patterns import BULLET_RE
+from pdf2md.recognise.textfmt import (
+    join_rows,
+    normalise_text,
+    paragraph_breaks,
+    styled_paragraph,
+)
+from pdf2md.source import TextLine
+from pdf2md.textlines import attach_bullets, merge_drop_caps, visual_rows
+
+VERSION = "1"
+_ENUM_RE = re.compile(r"^\s*\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})([.)])\s+")
+_LINE_START_ESCAPE = re.compile(r"^(\s*)([#>+]|[-*](?=\s)|\d+[.)](?=\s))")
+
+
+def escape_paragraph_start(text: str) -> str:
+    """Escape what would make a paragraph read as a heading, quote or list in Markdown."""
+    return _LINE_START_ESCAPE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text, count=1)
+
+
+class PdfTextRecogniser:
+    """Recogniser ``pdf-text``."""
+
+    name = "pdf-text"
+
+    def __init__(self, context: BackendContext) -> None:
+        self.context = context
+
+    def load(self) -> None:
+        """Nothing to load."""
+
+    def recognise(self, crops: Sequence[RegionCrop]) -> list[Content | None]:
+        """One Content per crop, or ``None`` where the text layer cannot answer."""
+        return [self._one(crop) for crop in crops]
+
+    def _one(self, crop: RegionCrop) -> Content | None:
+        if not crop.text_layer_ok:
+            return None
+        lines = crop.page.lines_in(crop.bbox)
+        if not lines:
+            return None
+        kind = crop.region.kind
+        if kind.is_heading:
+            text = _heading_text(lines)
+        elif kind == RegionKind.CODE or (kind in _CODE_CANDIDATES and _looks_like_code(lines)):
+            text = _code_text(lines)
+        elif kind == RegionKind.LIST_ITEM:
+            text = self._list_text(crop, lines)
+        else:
+            text = self._paragraphs(crop, lines)
+        if not text.strip():
+            return None
+        return Content(
+            region_id=crop.region.id,
+            text=text,
+            orig="\n".join(ln.text for ln in lines),
+            recogniser=f"{self.name}@{VERSION}",
+            method="text-layer",
+            confidence=1.0,
+            font_size_pt=max(ln.size for ln in lines),
+        )
+
+    def _paragraphs(self, crop: RegionCrop, lines: list[TextLine]) -> str:
+        rows = visual_rows(merge_drop_caps(lines))
+        styles = crop.region.kind not in (RegionKind.EQUATION,)
+        breaks = [0, *paragraph_breaks(rows, crop.bbox), len(rows)]
+        paragraphs = [
+            styled_paragraph(rows[a:b], crop.page.links, styles=styles, chars=crop.page.chars_in)
+            for a, b in zip(breaks, breaks[1:])
+        ]
+        # rows of dots or rules drawn with characters are decoration, not text
+        kept = [p for p in paragraphs if any(ch.isalnum() for ch in p)]
+        return "\n\n".join(escape_paragraph_start(p) for p in kept)
+
+    def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
+        rows = visual_rows(attach_bullets(lines))
+        links = crop.page.links
+        plain = [normalise_text(" ".join(ln.text for ln in r)) for r in rows]
+        items: list[list[list[TextLine]]] = []
+        markers: list[str] = []
+        for row, raw in zip(rows, plain):
+            if BULLET_RE.match(raw) or not items:
+                items.append([])
+                markers.append(_list_marker(raw))
+            items[-1].append(row)
+        return "\n".join(
+            f"{m} {_strip_marker(styled_paragraph(item, links, chars=crop.page.chars_in))}"
+            for m, item in zip(markers, items)
+        )
+
+
+def _list_marker(raw: str) -> str:
+    match = _ENUM_RE.match(raw)
+    if match and match.group(1).isdigit():
+        return f"{int(match.group(1))}."
+    return "-"
+
+
+def _strip_marker(styled: str) -> str:
+    """Drop the bullet or enumerator (possibly inside emphasis markers) from a row."""
+    bare = styled.lstrip("*` ")
+    match = BULLET_RE.match(bare)
+    if not match:
+        return styled
+    prefix = styled[: len(styled) - len(bare)]
+    rest = bare[match.end() :]
+    return f"{prefix}{rest}" if prefix.strip() else rest
+
+
+def _heading_text(lines: list[TextLine]) -> str:
+    rows = visual_rows(lines)
+    text = join_rows([normalise_text(" ".join(ln.text for ln in r)) for r in rows])
+    return re.sub(r"\s+", " ", text).strip().strip("#").strip()
+
+
+_CODE_CANDIDATES = (RegionKind.TEXT, RegionKind.LIST_ITEM)
+
+
+def _is_line_number(span_text: str) -> bool:
+    return span_text.strip().isdigit()
+
+
+def _looks_like_code(lines: list[TextLine]) -> bool:
+    """Mostly monospaced text (line numbers aside) that is not a single inline snippet."""
+    mono = other = 0
+    for line in lines:
+        for span in line.spans:
+            n = len(span.text.strip())
+            if span.is_mono:
+                mono += n
+            elif not _is_line_number(span.text):
+                other += n
+    return mono >= 8 and mono >= 0.9 * (mono + other)
+
+
+def _drop_line_numbers(lines: list[TextLine]) -> list[TextLine]:
+    """Remove listing line numbers: a leading non-monospaced number span, or a line of its own."""
+    code_x0 = min((ln.bbox.x0 for ln in lines if ln.spans[0].is_mono), default=0.0)
+    out = []
+    for line in lines:
+        if len(line.spans) == 1 and _is_line_number(line.text) and line.bbox.x1 <= code_x0 + 1:
+            continue
+        first = line.spans[0]
+        if len(line.spans) > 1 and not first.is_mono and _is_line_number(first.text):
+            line = replace(
+                line, spans=line.spans[1:], bbox=BBox.enclosing([s.bbox for s in line.spans[1:]])
+            )
+        out.append(line)
+    return out
+
+
+def _code_text(lines: list[TextLine]) -> str:
+    lines = _drop_line_numbers(lines)
+    rows = visual_rows(lines)
+    left = min(ln.bbox.x0 for ln in lines)
+    widths = [s.bbox.width / max(1, len(s.text)) for ln in lines for s in ln.spans if s.text]
+    char_w = sorted(widths)[len(widths) // 2] if widths else 5.0
+    out = []
+    for row in rows:
+        indent = round((row[0].bbox.x0 - left) / max(char_w, 1.0))
+        out.append(" " * indent + normalise_text(" ".join(ln.text.rstrip() for ln in row)))
+    body = "\n".join(out).replace("```", "'''")
+    return f"```\n{body}\n```"

@@ -1,0 +1,89 @@
+"""Cross-page work: furniture, heading levels, continued paragraphs, list nesting."""
+
+from __future__ import annotations
+
+from pdf2md.document import (
+    assign_heading_levels,
+    join_continued_paragraphs,
+    nest_lists,
+    remove_furniture,
+)
+from pdf2md.model import BBox, Block, Content, Page, Region, RegionKind
+
+
+def _block(
+    rid: str, kind: RegionKind, text: str, box: BBox, page: int = 0, size: float | None = None
+) -> Block:
+    return Block(
+        region=Region(id=rid, kind=kind, bbox=box, page_index=page),
+        content=Content(
+            region_id=rid, text=text, recogniser="t", method="text-layer", font_size_pt=size
+        ),
+    )
+
+
+def _page(i: int, *blocks: Block) -> Page:
+    return Page(page_index=i, width_pt=612, height_pt=792, blocks=blocks)
+
+
+def test_repeated_running_head_and_page_numbers_removed() -> None:
+    pages = [
+        _page(
+            i,
+            _block(f"h{i}", RegionKind.TEXT, "ACME Annual Report 2024", BBox(50, 20, 300, 30), i),
+            _block(f"b{i}", RegionKind.TEXT, f"Body {i}.", BBox(50, 100, 500, 600), i),
+            _block(f"n{i}", RegionKind.TEXT, str(i + 1), BBox(300, 760, 310, 770), i),
+        )
+        for i in range(4)
+    ]
+    out = remove_furniture(pages)
+    assert [[b.content.text for b in p.blocks] for p in out] == [[f"Body {i}."] for i in range(4)]
+
+
+def test_heading_levels_from_numbering_and_outline() -> None:
+    box = BBox(50, 100, 300, 112)
+    page = _page(
+        0,
+        _block("t", RegionKind.TITLE, "A Paper", box, size=20),
+        _block("a", RegionKind.SECTION_HEADER, "1 Intro", box, size=12),
+        _block("b", RegionKind.SECTION_HEADER, "1.2 Detail", box, size=11),
+        _block("c", RegionKind.SECTION_HEADER, "Acknowledgements", box, size=12),
+        _block("d", RegionKind.SECTION_HEADER, "Outlined Part", box, size=9),
+    )
+    outline = [(1, "Intro", 1), (2, "Outlined Part", 1), (1, "Other", 2)]
+    out = assign_heading_levels([page], outline, "auto")
+    levels = {b.region.id: b.region.level for b in out[0].blocks}
+    assert levels == {"t": 1, "a": 2, "b": 3, "c": 2, "d": 3}
+    # an outline whose single top entry is the title maps level 1 to "#"
+    titled = [(1, "A Paper", 1), (2, "Outlined Part", 1)]
+    out = assign_heading_levels([page], titled, "auto")
+    assert {b.region.id: b.region.level for b in out[0].blocks}["d"] == 2
+
+
+def test_paragraph_continued_across_pages_with_hyphen() -> None:
+    pages = [
+        _page(0, _block("a", RegionKind.TEXT, "The end of this para-", BBox(50, 600, 500, 700))),
+        _page(1, _block("b", RegionKind.TEXT, "graph comes here.", BBox(50, 80, 500, 100), 1)),
+    ]
+    out = join_continued_paragraphs(pages)
+    assert out[0].blocks[0].content.text == "The end of this para"
+    assert out[1].blocks[0].joins == "direct"
+
+
+def test_finished_paragraph_not_joined() -> None:
+    pages = [
+        _page(0, _block("a", RegionKind.TEXT, "A full sentence.", BBox(50, 600, 500, 700))),
+        _page(1, _block("b", RegionKind.TEXT, "another one.", BBox(50, 80, 500, 100), 1)),
+    ]
+    assert join_continued_paragraphs(pages)[1].blocks[0].joins == "break"
+
+
+def test_list_nesting_from_indentation() -> None:
+    page = _page(
+        0,
+        _block("1", RegionKind.LIST_ITEM, "- top", BBox(50, 100, 300, 110)),
+        _block("2", RegionKind.LIST_ITEM, "- inner", BBox(70, 112, 300, 122)),
+        _block("3", RegionKind.LIST_ITEM, "- top again", BBox(50, 124, 300, 134)),
+    )
+    texts = [b.content.text for b in nest_lists(page).blocks]
+    assert texts == ["- top", "  - inner", "- top again"]

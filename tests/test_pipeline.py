@@ -1,0 +1,209 @@
+"""End-to-end conversions of fixture PDFs, checked exactly and through markdown-it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.pipeline import convert
+from pdf2md.testing import EchoRecogniser, FailingLayout, FailingRecogniser, StaticLayout
+from tests.conftest import simple_page, two_column_page
+from tests.mdcheck import parse
+
+SIMPLE_MD = """\
+## 1 Introduction
+
+This first paragraph has a **bold** word and goes on to a second line that ends it.
+
+Second paragraph with a [link](https://example.org) here.
+
+- apples
+- pears
+"""
+
+
+@pytest.mark.parametrize("profile", ["default", "fast"])
+def test_simple_page_exact(simple_pdf: Path, profile: str) -> None:
+    result = convert(simple_pdf, profile=profile)
+    assert result.status == "ok", result.errors
+    assert result.markdown == SIMPLE_MD
+    structure = parse(result.markdown)
+    assert structure.headings == [(2, "1 Introduction")]
+    assert [t for _, t in structure.list_items] == ["apples", "pears"]
+
+
+@pytest.mark.parametrize("profile", ["default", "fast"])
+def test_two_columns_read_column_by_column(two_column_pdf: Path, profile: str) -> None:
+    md = convert(two_column_pdf, profile=profile).markdown
+    labels = [f"Column{c} para{p}" for c in (1, 2) for p in (1, 2, 3)]
+    positions = [md.index(f"{label} starts") for label in labels]
+    assert positions == sorted(positions)
+    assert md.index("A Spanning Title") < positions[0]
+    assert parse(md).headings[0] == (1, "A Spanning Title")
+
+
+def test_page_markers_and_page_selection(make_pdf: Callable[..., Path]) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        for n in range(3):
+            doc.new_page().insert_text((72, 100), f"Body of page {n + 1}.", fontsize=11)
+
+    pdf = make_pdf("three.pdf", build)
+    result = convert(pdf, pages=[0, 2], profile="fast")
+    assert "page 2" not in result.markdown
+    from pdf2md.profile import resolve_profile
+
+    prof = resolve_profile("fast", overrides={"document.page_markers": True})
+    md = convert(pdf, profile=prof).markdown
+    assert md.startswith("<!-- page 1 -->\n\nBody of page 1.")
+    assert md.index("<!-- page 3 -->") < md.index("Body of page 3.")
+
+
+def test_bad_inputs_fail_with_one_line(tmp_path: Path, simple_pdf: Path) -> None:
+    missing = convert(tmp_path / "nope.pdf")
+    assert missing.status == "failed" and "no such file" in missing.errors[0].message
+    text = tmp_path / "text.pdf"
+    text.write_text("hello")
+    assert "not a PDF" in convert(text).errors[0].message
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(simple_pdf.read_bytes()[:200])
+    bad = convert(truncated)
+    assert bad.status == "failed" and "\n" not in bad.errors[0].message
+
+
+def test_encrypted_needs_password(make_pdf: Callable[..., Path]) -> None:
+    pdf = make_pdf(
+        "secret.pdf",
+        simple_page,
+        encryption=pymupdf.PDF_ENCRYPT_AES_256,
+        user_pw="pw",
+        owner_pw="owner",
+    )
+    failed = convert(pdf)
+    assert failed.status == "failed" and "password" in failed.errors[0].message
+    assert "Introduction" in convert(pdf, password="pw").markdown
+
+
+def test_failing_recogniser_falls_back_and_is_recorded(simple_pdf: Path) -> None:
+    echo = EchoRecogniser("ocr")
+    result = convert(
+        simple_pdf,
+        profile="fast",
+        backends={"pdf-text": FailingRecogniser("pdf-text"), "ocr": echo},
+    )
+    assert result.status == "partial"
+    assert any(e.backend == "pdf-text" and "simulated" in e.message for e in result.errors)
+    assert "text p0-" in result.markdown and echo.calls
+
+
+def test_failing_layout_falls_back_to_heuristics(simple_pdf: Path) -> None:
+    result = convert(
+        simple_pdf, backends={"pymupdf-layout": FailingLayout()}, profile=_always_model()
+    )
+    assert result.status == "partial"
+    assert result.errors[0].stage == "layout"
+    assert "1 Introduction" in result.markdown
+
+
+def _always_model():  # type: ignore[no-untyped-def]
+    from pdf2md.profile import resolve_profile
+
+    return resolve_profile("default", overrides={"layout.model_pages": "always"})
+
+
+def test_static_layout_and_order(two_column_pdf: Path) -> None:
+    regions = [
+        Region(id="b", kind=RegionKind.TEXT, bbox=BBox(320, 110, 560, 140), page_index=0),
+        Region(id="a", kind=RegionKind.TEXT, bbox=BBox(72, 110, 300, 140), page_index=0),
+    ]
+    from pdf2md.profile import resolve_profile
+
+    prof = resolve_profile("fast", overrides={"layout.fallback": "text-heuristic"})
+    md = convert(
+        two_column_pdf, profile=prof, backends={"text-heuristic": StaticLayout({0: regions})}
+    ).markdown
+    assert md.index("Column1 para1") < md.index("Column2 para1")
+
+
+def test_many_pages_stream_in_batches(make_pdf: Callable[..., Path]) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        for n in range(20):
+            two_column_page(doc, title=f"Title {n}")
+
+    result = convert(make_pdf("long.pdf", build), profile="fast")
+    assert result.status == "ok"
+    assert result.document is not None and len(result.document.pages) == 20
+    assert result.markdown.count("Column2 para3 starts") == 20
+
+
+def test_zero_page_pdf_is_a_clear_error(tmp_path: Path) -> None:
+    pdf = tmp_path / "zero.pdf"
+    pdf.write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    result = convert(pdf)
+    assert result.status == "failed" and "no pages" in result.errors[0].message
+
+
+def test_page_failing_in_backend_keeps_other_pages(make_pdf: Callable[..., Path]) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        for n in range(3):
+            doc.new_page().insert_text((72, 100), f"Body of page {n + 1}.", fontsize=11)
+
+    pdf = make_pdf("three.pdf", build)
+    from pdf2md.profile import resolve_profile
+
+    prof = resolve_profile("fast", overrides={"route.text": ["pdf-text"]})
+
+    class PageTwoFails:
+        name = "pdf-text"
+
+        def __init__(self) -> None:
+            from pdf2md.backend import BackendContext
+            from pdf2md.recognise.pdf_text import PdfTextRecogniser
+
+            self.inner = PdfTextRecogniser(BackendContext(profile=prof))
+
+        def load(self) -> None:
+            """Nothing to load."""
+
+        def recognise(self, crops):  # type: ignore[no-untyped-def]
+            if any(c.region.page_index == 1 for c in crops):
+                raise RuntimeError("boom on page 2")
+            return self.inner.recognise(crops)
+
+    progress: list[tuple[int, int]] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("pdf2md.pipeline.PAGE_BATCH", 1)
+        result = convert(
+            pdf,
+            profile=prof,
+            backends={"pdf-text": PageTwoFails()},
+            on_progress=lambda d, t: progress.append((d, t)),
+        )
+    assert result.status == "partial"
+    assert "Body of page 1." in result.markdown and "Body of page 3." in result.markdown
+    assert "page 2" not in result.markdown
+    assert result.errors[0].page_index == 1 and "boom" in result.errors[0].message
+    assert result.document is not None and result.document.pages[1].method == "failed"
+    assert progress == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_words_placed_without_spaces_get_them_back(make_pdf: Callable[..., Path]) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page()
+        writer = pymupdf.TextWriter(page.rect)
+        font = pymupdf.Font("helv")
+        x = 72.0
+        for word in ("Words", "placed", "by", "position", "alone", "without", "spaces"):
+            writer.append((x, 100), word, font=font, fontsize=11)
+            x += font.text_length(word, fontsize=11) + 1.5
+        writer.write_text(page)
+
+    md = convert(make_pdf("nospace.pdf", build), profile="fast").markdown
+    assert md.strip() == "Words placed by position alone without spaces"
