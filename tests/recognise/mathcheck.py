@@ -65,7 +65,12 @@ def same_formula(reference: str, candidate: str) -> bool:
 def katex_match(reference: str, candidate: str) -> bool | None:
     """``pdf2md.eval.katex.formulas_match`` where that module exists, else ``None``."""
     try:
-        from pdf2md.eval.katex import formulas_match  # type: ignore[import-not-found]
+        from pdf2md.eval.katex import formulas_match
     except ImportError:
         return None
-    return bool(formulas_match(reference, candidate))
+    from pdf2md.errors import BackendUnavailable
+
+    try:
+        return bool(formulas_match(reference, candidate))
+    except BackendUnavailable:  # node or the katex package missing
+        return None
