@@ -72,6 +72,9 @@ def _owner(first: Atom, pending: Sequence[Atom], size: float) -> Atom:
     """
     if first.role in (Role.RULE, Role.BIGOP, Role.RADICAL):
         return first
+    operator = _operator_of_limit(first, pending, size)
+    if operator is not None:
+        return operator
     for atom in pending:
         if atom.box.x0 > first.box.x1:
             break
@@ -90,6 +93,36 @@ def _owner(first: Atom, pending: Sequence[Atom], size: float) -> Atom:
         if atom.box.x0 - 1 <= first.cx <= atom.box.x1 + 1 and abs(first.cy - atom.cy) < size * 3:
             return atom
     return first
+
+
+def _operator_of_limit(first: Atom, pending: Sequence[Atom], size: float) -> Atom | None:
+    """A big operator that ``first`` (a small glyph) sits under or over, as part of a limit row
+    that may start well left of the operator."""
+    if first.size >= size * 0.9:
+        return None
+    for op in pending:
+        if op.role is not Role.BIGOP or op.box.x0 > first.box.x0 + size * 6:
+            continue
+        below = 0 <= first.box.y0 - op.box.y1 + 1 < size * 1.2
+        above = 0 <= op.box.y0 - first.box.y1 + 1 < size * 1.2
+        if (below or above) and op.box.x0 - size * 6 <= first.box.x0 <= op.box.x1:
+            row = _limit_row(first, pending, size)
+            if any(min(a.box.x1, op.box.x1) > max(a.box.x0, op.box.x0) for a in row):
+                return op
+    return None
+
+
+def _limit_row(first: Atom, pending: Sequence[Atom], size: float) -> list[Atom]:
+    """The run of small glyphs on ``first``'s baseline that continues it to the right."""
+    row = [first]
+    for atom in sorted(pending, key=lambda a: a.box.x0):
+        if atom is first or atom.box.x0 < first.box.x0:
+            continue
+        if atom.box.x0 - row[-1].box.x1 > size * 0.5 or atom.size >= size * 0.9:
+            break
+        if abs(atom.cy - first.cy) < size * 0.6:
+            row.append(atom)
+    return row
 
 
 def main_line(items: Sequence[Atom]) -> tuple[float, float]:
@@ -258,8 +291,8 @@ def _big_operator(
     lo, hi = op.box.x0 - 2.0, op.box.x1 + 2.0
     over = [a for a in pending if lo <= a.cx <= hi and a.box.y1 <= op.box.y0 + 1.0]
     under = [a for a in pending if lo <= a.cx <= hi and a.box.y0 >= op.box.y1 - 1.0]
-    over = _connected(over, op.box.y0, upward=True)
-    under = _connected(under, op.box.y1, upward=False)
+    over = _widen(_connected(over, op.box.y0, upward=True), pending, size)
+    under = _widen(_connected(under, op.box.y1, upward=False), pending, size)
     _take(pending, over + under)
     token = op.latex
     if under:
@@ -269,6 +302,26 @@ def _big_operator(
     if over or under:
         return [token]
     return [token, *_scripts(op, pending, base, size, stats)]
+
+
+def _widen(limit: list[Atom], pending: Sequence[Atom], size: float) -> list[Atom]:
+    """Extend a limit to the whole run of small glyphs it belongs to (wider than the operator)."""
+    if not limit:
+        return limit
+    out = list(limit)
+    grew = True
+    while grew:
+        grew = False
+        x0, x1 = min(a.box.x0 for a in out), max(a.box.x1 for a in out)
+        y0, y1 = min(a.box.y0 for a in out), max(a.box.y1 for a in out)
+        for atom in pending:
+            if atom in out or atom.size >= size * 0.9 or atom.role is Role.BIGOP:
+                continue
+            near = x0 - size * 0.5 <= atom.box.x1 and atom.box.x0 <= x1 + size * 0.5
+            if near and atom.cy > y0 - 0.5 and atom.cy < y1 + 0.5:
+                out.append(atom)
+                grew = True
+    return out
 
 
 def _accent(acc: Atom, pending: list[Atom], stats: Stats) -> list[str]:
@@ -294,6 +347,8 @@ def _scripts(
     for atom in list(pending):
         if atom.box.x0 > edge + size * 0.6 or not _is_script(atom, base, size):
             break
+        if _operator_of_limit(atom, pending, size) is not None:
+            break  # the limit of a big operator further right, not a script
         run.append(atom)
         edge = max(edge, atom.box.x1)
     if not run:
