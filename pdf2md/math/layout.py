@@ -441,7 +441,15 @@ def _plain(token: str) -> str:
 
 
 def join_tokens(tokens: Sequence[str]) -> str:
-    """Concatenate tokens, with a space only where a command would run into a letter."""
+    """Concatenate tokens, with a space only where a command would run into a letter.
+
+    Dots set as separate glyphs become ``\\ldots`` / ``\\cdots``.
+    """
+    out = _joined(tokens)
+    return out.replace("\\cdot\\cdot\\cdot", "\\cdots").replace("...", "\\ldots ").strip()
+
+
+def _joined(tokens: Sequence[str]) -> str:
     out = ""
     for token in tokens:
         if not token:

@@ -21,7 +21,7 @@ def _words(text: str) -> list[str]:
 _UNICODE_TABLE = r"""
 α \alpha|β \beta|γ \gamma|δ \delta|ϵ \epsilon|ε \varepsilon|ζ \zeta|η \eta|θ \theta|ϑ \vartheta
 ι \iota|κ \kappa|ϰ \varkappa|λ \lambda|μ \mu|µ \mu|ν \nu|ξ \xi|π \pi|ϖ \varpi|ρ \rho|ϱ \varrho
-σ \sigma|ς \varsigma|τ \tau|υ \upsilon|φ \phi|ϕ \phi|ϕ \phi|χ \chi|ψ \psi|ω \omega
+σ \sigma|ς \varsigma|τ \tau|υ \upsilon|φ \varphi|ϕ \phi|χ \chi|ψ \psi|ω \omega
 Γ \Gamma|Δ \Delta|Θ \Theta|Λ \Lambda|Ξ \Xi|Π \Pi|Σ \Sigma|Υ \Upsilon|Φ \Phi|Ψ \Psi|Ω \Omega
 ± \pm|∓ \mp|× \times|÷ \div|· \cdot|⋅ \cdot|∘ \circ|∗ \ast|⋆ \star|∩ \cap|∪ \cup|⊎ \uplus
 ⊓ \sqcap|⊔ \sqcup|∨ \vee|∧ \wedge|⊕ \oplus|⊖ \ominus|⊗ \otimes|⊘ \oslash|⊙ \odot|† \dagger
@@ -29,7 +29,7 @@ _UNICODE_TABLE = r"""
 ⊠ \boxtimes|⊞ \boxplus|⊟ \boxminus|⊡ \boxdot|⋒ \Cap|⋓ \Cup|⊺ \intercal|∸ \dotminus
 ≤ \leq|≥ \geq|≦ \leqq|≧ \geqq|⩽ \leqslant|⩾ \geqslant|≠ \neq|≡ \equiv|∼ \sim|≃ \simeq|≈ \approx
 ≅ \cong|∝ \propto|⊂ \subset|⊃ \supset|⊆ \subseteq|⊇ \supseteq|⊊ \subsetneq|⊋ \supsetneq
-∈ \in|∋ \ni|∉ \notin|⊥ \perp|∥ \parallel|∣ \mid|∤ \nmid|≺ \prec|≻ \succ|⪯ \preceq|⪰ \succeq
+∈ \in|∋ \ni|∉ \notin|⊥ \perp|∥ \Vert|∣ \mid|∤ \nmid|≺ \prec|≻ \succ|⪯ \preceq|⪰ \succeq
 ≪ \ll|≫ \gg|⊢ \vdash|⊣ \dashv|⊨ \models|≐ \doteq|≍ \asymp|⌣ \smile|⌢ \frown|⊏ \sqsubset
 ⊐ \sqsupset|⊑ \sqsubseteq|⊒ \sqsupseteq|≔ \coloneqq|≜ \triangleq|≲ \lesssim|≳ \gtrsim
 ≪ \ll|≮ \nless|≯ \ngtr|≰ \nleq|≱ \ngeq|⊄ \not\subset|⊈ \nsubseteq|≁ \nsim|≇ \ncong|∦ \nparallel
@@ -49,7 +49,7 @@ _UNICODE_TABLE = r"""
 ⋀ \bigwedge|⨄ \biguplus|⨆ \bigsqcup|ð \eth|ı \imath|ȷ \jmath|∁ \complement|ℸ \daleth|ℷ \gimel
 ∡ \measuredangle|⋈ \bowtie|▷ \triangleright|◁ \triangleleft|★ \bigstar|✓ \checkmark|¯ \bar
 % \%|# \#|& \&|_ \_|~ \sim|ˆ \hat|˜ \tilde|˙ \dot|¨ \ddot|ˇ \check|˘ \breve|´ \acute|` \grave
-⃗ \vec|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr
+⃗ \vec|Ω \Omega|∆ \Delta|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr
 ⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot
 """
 

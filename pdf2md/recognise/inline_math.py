@@ -238,6 +238,8 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
         chars = [_token(c, style, piece.span) for c in piece.text]
         if groups and groups[-1][0] == piece.shift:
             groups[-1][1].extend(chars)
+        elif groups and groups[-1][0] and piece.shift and chars == [r"\prime"]:
+            groups[-1][1].append(r"^{\prime}")  # a prime on a script letter: g' in lambda_{g'}
         else:
             groups.append((piece.shift, chars))
     for shift, chars in groups:
