@@ -22,7 +22,7 @@ def split_rows(atoms: Sequence[Atom], size: float) -> list[list[Atom]]:
     """
     if not atoms:
         return []
-    pad = max(size, 5.0) * 0.45
+    pad = max(size, 5.0) * 0.7
 
     def extent(a: Atom) -> tuple[float, float]:
         if a.role is Role.RULE:

@@ -8,6 +8,7 @@ and the baseline comes from each glyph's origin. All coordinates are PDF points,
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -106,7 +107,9 @@ def _span_atoms(span: dict[str, Any], bbox: BBox) -> list[Atom]:
     for ch in span.get("chars", ()):
         char = ch["c"]
         box = BBox(*ch["bbox"])
-        if not char.strip() or not bbox.contains_point(*box.center):
+        if not char.strip() or unicodedata.category(char) in ("Cf", "Cc", "Zs"):
+            continue  # spaces, zero-width and control characters carry no ink
+        if not bbox.contains_point(*box.center):
             continue
         if box.width <= 0 or box.height <= 0:
             box = BBox(box.x0, box.y0 - size * 0.5, box.x0 + size * 0.5, box.y0)
