@@ -26,6 +26,9 @@ _FLAGS = (
 )
 
 
+_INKLESS = frozenset({"Cf", "Cc", "Zs"})
+
+
 class Role(enum.Enum):
     """What a glyph does in the layout."""
 
@@ -107,8 +110,8 @@ def _span_atoms(span: dict[str, Any], bbox: BBox) -> list[Atom]:
     for ch in span.get("chars", ()):
         char = ch["c"]
         box = BBox(*ch["bbox"])
-        if not char.strip() or unicodedata.category(char) in ("Cf", "Cc", "Zs"):
-            continue  # spaces, zero-width and control characters carry no ink
+        if not char.strip() or (style != "cmex" and unicodedata.category(char) in _INKLESS):
+            continue  # spaces, zero-width and control characters (CMEX codes aside)
         if not bbox.contains_point(*box.center):
             continue
         if box.width <= 0 or box.height <= 0:

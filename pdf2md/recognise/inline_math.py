@@ -235,7 +235,9 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
         if piece.kind is Kind.SPACE:
             continue
         style = symbols.font_style(piece.span.font)
-        chars = [_token(c, style, piece.span) for c in piece.text if c.isprintable()]
+        chars = [
+            _token(c, style, piece.span) for c in piece.text if c.isprintable() or style == "cmex"
+        ]
         if groups and groups[-1][0] == piece.shift:
             groups[-1][1].extend(chars)
         elif groups and groups[-1][0] and piece.shift and chars == [r"\prime"]:
