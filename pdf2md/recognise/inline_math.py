@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pdf2md.math import layout, symbols
+from pdf2md.math import symbols
+from pdf2md.math import tokens as tok
 from pdf2md.math.glyphs import make_atom
 from pdf2md.model import BBox
 from pdf2md.source import TextLine, TextSpan
@@ -247,9 +248,9 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
     for shift, chars in groups:
         if shift == 0:
             chars = [r"^{\prime}" if c == r"\prime" else c for c in chars]
-        body = layout.join_tokens(_accented(layout.group_words(chars)))
+        body = tok.join_tokens(_accented(tok.group_words(chars)))
         tokens.append(body if shift == 0 else ("^" if shift > 0 else "_") + f"{{{body}}}")
-    latex = layout.join_tokens(tokens)
+    latex = tok.join_tokens(tokens)
     tail = ""
     while latex and latex[-1] in _TRAILING_PUNCT and not latex.endswith("\\,"):
         tail = latex[-1] + tail
