@@ -22,7 +22,7 @@ def split_rows(atoms: Sequence[Atom], size: float) -> list[list[Atom]]:
     """
     if not atoms:
         return []
-    pad = max(size, 5.0) * 0.45
+    pad = max(size, 5.0) * 0.7
 
     def extent(a: Atom) -> tuple[float, float]:
         if a.role is Role.RULE:
@@ -53,8 +53,9 @@ def _fold_small_rows(rows: list[list[Atom]], size: float) -> list[list[Atom]]:
             top = min(a.box.y0 for a in row)
             below = rows[index + 1] if index + 1 < len(rows) else None
             gap_up = top - max(a.box.y1 for a in out[-1]) if out else float("inf")
-            gap_down = (min(a.box.y0 for a in below) - max(a.box.y1 for a in row)
-                        if below else float("inf"))
+            gap_down = (
+                min(a.box.y0 for a in below) - max(a.box.y1 for a in row) if below else float("inf")
+            )
             if out and gap_up <= gap_down:
                 out[-1].extend(row)
                 continue
@@ -89,13 +90,23 @@ def try_array(
     """
     top, bottom = opener.box.y0, opener.box.y1
     closer = next(
-        (a for a in pending if a.is_big and a.role in (Role.CLOSE, Role.FENCE)
-         and a.box.height > opener.box.height * 0.7 and a.box.y0 < bottom and a.box.y1 > top),
+        (
+            a
+            for a in pending
+            if a.is_big
+            and a.role in (Role.CLOSE, Role.FENCE)
+            and a.box.height > opener.box.height * 0.7
+            and a.box.y0 < bottom
+            and a.box.y1 > top
+        ),
         None,
     )
     right = closer.box.x0 if closer else float("inf")
-    inside = [a for a in pending if a is not closer and opener.box.x1 - 1 <= a.cx <= right
-              and top - 1 <= a.cy <= bottom + 1]
+    inside = [
+        a
+        for a in pending
+        if a is not closer and opener.box.x1 - 1 <= a.cx <= right and top - 1 <= a.cy <= bottom + 1
+    ]
     rows = split_rows(inside, size)
     if len(rows) < 2 or any(_is_lone_limit(r, size) for r in rows):
         return None
@@ -122,9 +133,12 @@ def _wrap(open_latex: str, close_latex: str | None, body: str, n_columns: int) -
     if close_latex is None:
         if open_latex == "\\{":
             return f"\\begin{{cases}} {body} \\end{{cases}}"
-        return f"\\left{open_latex} \\begin{{array}}{{{'l' * n_columns}}} {body} \\end{{array}} \\right."
+        spec = "l" * n_columns
+        return f"\\left{open_latex} \\begin{{array}}{{{spec}}} {body} \\end{{array}} \\right."
     env = _ENVIRONMENTS.get((open_latex, close_latex))
     if env:
         return f"\\begin{{{env}}} {body} \\end{{{env}}}"
-    return (f"\\left{open_latex} \\begin{{array}}{{{'c' * n_columns}}} {body} "
-            f"\\end{{array}} \\right{close_latex}")
+    return (
+        f"\\left{open_latex} \\begin{{array}}{{{'c' * n_columns}}} {body} "
+        f"\\end{{array}} \\right{close_latex}"
+    )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pdf2md.math import arrays, layout, symbols
+from pdf2md.math import tokens as tok
 from pdf2md.math.glyphs import Atom, Role
 
 _TAG_RE = re.compile(r"^\(([0-9A-Za-z.,\-–′'*]{1,12})\)$")
@@ -128,9 +129,9 @@ def _blocks(lines: list[tuple[list[str], str | None]]) -> list[str]:
 def _block(group: list[list[str]], tag: str | None) -> str:
     group = [g for g in group if g]
     if len(group) == 1:
-        body = layout.join_tokens(group[0])
+        body = tok.join_tokens(group[0])
     else:
-        rows = [layout.join_tokens(_align(tokens)) for tokens in group]
+        rows = [tok.join_tokens(_align(tokens)) for tokens in group]
         body = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
     return f"{body} \\tag{{{tag}}}" if tag is not None and body else body
 

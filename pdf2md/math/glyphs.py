@@ -8,6 +8,7 @@ and the baseline comes from each glyph's origin. All coordinates are PDF points,
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -23,6 +24,9 @@ _FLAGS = (
     | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
     | pymupdf.TEXT_ACCURATE_BBOXES
 )
+
+
+_INKLESS = frozenset({"Cf", "Cc", "Zs"})
 
 
 class Role(enum.Enum):
@@ -76,7 +80,10 @@ class Atom:
 
 def read_atoms(page: pymupdf.Page, bbox: BBox, rules: Iterable[BBox]) -> list[Atom]:
     """Every glyph whose centre lies in ``bbox``, plus the thin horizontal rules in it."""
-    raw = page.get_text("rawdict", flags=_FLAGS, clip=pymupdf.Rect(*bbox.pad(1.0)))
+    clip = pymupdf.Rect(*bbox.pad(1.0))  # type: ignore[no-untyped-call]
+    raw: dict[str, Any] = page.get_text(  # type: ignore[no-untyped-call]
+        "rawdict", flags=_FLAGS, clip=clip
+    )
     atoms: list[Atom] = []
     for block in raw.get("blocks", ()):
         for line in block.get("lines", ()):
@@ -103,7 +110,9 @@ def _span_atoms(span: dict[str, Any], bbox: BBox) -> list[Atom]:
     for ch in span.get("chars", ()):
         char = ch["c"]
         box = BBox(*ch["bbox"])
-        if not char.strip() or not bbox.contains_point(*box.center):
+        if not char.strip() or (style != "cmex" and unicodedata.category(char) in _INKLESS):
+            continue  # spaces, zero-width and control characters (CMEX codes aside)
+        if not bbox.contains_point(*box.center):
             continue
         if box.width <= 0 or box.height <= 0:
             box = BBox(box.x0, box.y0 - size * 0.5, box.x0 + size * 0.5, box.y0)
@@ -118,7 +127,9 @@ def make_atom(char: str, style: str, box: BBox, baseline: float, size: float) ->
         latex = symbols.cmex_token(char)
         if latex is None:
             return Atom("?", box, baseline, size, known=False)
-        return _with_role(latex, box, baseline, size, big=True, piece=ord(char) in symbols.CMEX_PIECES)
+        return _with_role(
+            latex, box, baseline, size, big=True, piece=ord(char) in symbols.CMEX_PIECES
+        )
     if char.isascii() and char.isalpha():
         return _letter(char, style, box, baseline, size)
     if char.isdigit() and char.isascii():
@@ -191,12 +202,13 @@ _NEGATED = {"=": r"\neq", r"\in": r"\notin", r"\exists": r"\nexists", r"\equiv":
 
 
 def merge_negations(atoms: Sequence[Atom]) -> list[Atom]:
-    """Fold TeX's negation slash (drawn over a relation) into the relation: ``\\not=`` -> ``\\neq``."""
+    """Fold TeX's negation slash into the relation under it: ``\\not=`` -> ``\\neq``."""
     slashes = [a for a in atoms if a.latex == r"\not"]
     if not slashes:
         return list(atoms)
     out = [a for a in atoms if a.latex != r"\not"]
     for slash in slashes:
+
         def overlap(a: Atom, s: Atom = slash) -> float:
             return min(a.box.x1, s.box.x1) - max(a.box.x0, s.box.x0)
 
@@ -204,8 +216,15 @@ def merge_negations(atoms: Sequence[Atom]) -> list[Atom]:
         if target is None or overlap(target) <= 0:
             continue
         latex = _NEGATED.get(target.latex, r"\not" + target.latex)
-        out[out.index(target)] = Atom(latex, target.box.union(slash.box), target.baseline,
-                                      target.size, target.role, target.upright, target.known)
+        out[out.index(target)] = Atom(
+            latex,
+            target.box.union(slash.box),
+            target.baseline,
+            target.size,
+            target.role,
+            target.upright,
+            target.known,
+        )
     return out
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from pdf2md.math import arrays, symbols
 from pdf2md.math.glyphs import Atom, Role
+from pdf2md.math.tokens import balance_delimiters, group_words, join_tokens
 
 
 @dataclass
@@ -72,20 +73,57 @@ def _owner(first: Atom, pending: Sequence[Atom], size: float) -> Atom:
     """
     if first.role in (Role.RULE, Role.BIGOP, Role.RADICAL):
         return first
+    operator = _operator_of_limit(first, pending, size)
+    if operator is not None:
+        return operator
     for atom in pending:
         if atom.box.x0 > first.box.x1:
             break
-        if atom.role is Role.ACCENT and first.box.x0 - 1 <= atom.cx <= first.box.x1 + 1:
-            if atom.cy < first.cy:
-                return atom
-        if (atom.upright and first.size < atom.size * 0.9 and atom.box.y1 <= first.box.y0 + 0.5
-                and min(atom.box.x1, first.box.x1) - max(atom.box.x0, first.box.x0) > 0.5):
+        over = first.box.x0 - 1 <= atom.cx <= first.box.x1 + 1 and atom.cy < first.cy
+        if atom.role is Role.ACCENT and over:
+            return atom
+        if (
+            atom.upright
+            and first.size < atom.size * 0.9
+            and atom.box.y1 <= first.box.y0 + 0.5
+            and min(atom.box.x1, first.box.x1) - max(atom.box.x0, first.box.x0) > 0.5
+        ):
             return atom  # a limit under lim, max, sup...
         if atom.role not in (Role.RULE, Role.BIGOP, Role.RADICAL):
             continue
         if atom.box.x0 - 1 <= first.cx <= atom.box.x1 + 1 and abs(first.cy - atom.cy) < size * 3:
             return atom
     return first
+
+
+def _operator_of_limit(first: Atom, pending: Sequence[Atom], size: float) -> Atom | None:
+    """A big operator that ``first`` (a small glyph) sits under or over, as part of a limit row
+    that may start well left of the operator."""
+    if first.size >= size * 0.9:
+        return None
+    for op in pending:
+        if op.role is not Role.BIGOP or op.box.x0 > first.box.x0 + size * 6:
+            continue
+        below = 0 <= first.box.y0 - op.box.y1 + 1 < size * 1.2
+        above = 0 <= op.box.y0 - first.box.y1 + 1 < size * 1.2
+        if (below or above) and op.box.x0 - size * 6 <= first.box.x0 <= op.box.x1:
+            row = _limit_row(first, pending, size)
+            if any(min(a.box.x1, op.box.x1) > max(a.box.x0, op.box.x0) for a in row):
+                return op
+    return None
+
+
+def _limit_row(first: Atom, pending: Sequence[Atom], size: float) -> list[Atom]:
+    """The run of small glyphs on ``first``'s baseline that continues it to the right."""
+    row = [first]
+    for atom in sorted(pending, key=lambda a: a.box.x0):
+        if atom is first or atom.box.x0 < first.box.x0:
+            continue
+        if atom.box.x0 - row[-1].box.x1 > size * 0.5 or atom.size >= size * 0.9:
+            break
+        if abs(atom.cy - first.cy) < size * 0.6:
+            row.append(atom)
+    return row
 
 
 def main_line(items: Sequence[Atom]) -> tuple[float, float]:
@@ -124,7 +162,9 @@ def _emit(nucleus: Atom, pending: list[Atom], base: float, size: float, stats: S
     return [token, *_scripts(nucleus, pending, base, size, stats)]
 
 
-def _upright_word(first: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
+def _upright_word(
+    first: Atom, pending: list[Atom], base: float, size: float, stats: Stats
+) -> list[str]:
     """An upright word (``sin``, ``lim``, ``Ann``), with limits under it where it has them."""
     word = [first]
     for atom in list(pending):
@@ -138,16 +178,20 @@ def _upright_word(first: Atom, pending: list[Atom], base: float, size: float, st
     _take(pending, word)
     text = "".join(a.latex for a in word)
     x0, x1 = word[0].box.x0 - 1, word[-1].box.x1 + 1
-    top = min(a.box.y0 for a in word)
     bottom = max(a.box.y1 for a in word)
-    under = [a for a in pending if a.box.x1 > x0 + 0.5 and a.box.x0 < x1 - 0.5
-             and a.box.y0 >= bottom - 0.5 and a.size < first.size]
+    under = [
+        a
+        for a in pending
+        if a.box.x1 > x0 + 0.5
+        and a.box.x0 < x1 - 0.5
+        and a.box.y0 >= bottom - 0.5
+        and a.size < first.size
+    ]
     under = _connected(under, bottom, upward=False)
     if len(word) > 1 and under:
         _take(pending, under)
         name = "\\" + text if text in symbols.FUNCTIONS else f"\\operatorname*{{{text}}}"
         return [f"{name}_{{{build(under, stats)}}}"]
-    del top
     token = "\x00" + text  # group_words turns it into \sin, \mathrm{d} or \text{...}
     return [token, *_scripts(word[-1], pending, base, size, stats)]
 
@@ -170,8 +214,12 @@ def _rule(rule: Atom, pending: list[Atom], size: float, stats: Stats) -> list[st
     span = (rule.box.x0 - 0.5, rule.box.x1 + 0.5)
     inside = [a for a in pending if span[0] <= a.cx <= span[1]]
     reach = max(size, 6.0) * 3
-    above = [a for a in inside if a.box.y1 <= rule.baseline + 0.8 and a.box.y1 > rule.baseline - reach]
-    below = [a for a in inside if a.box.y0 >= rule.baseline - 0.8 and a.box.y0 < rule.baseline + reach]
+    above = [
+        a for a in inside if a.box.y1 <= rule.baseline + 0.8 and a.box.y1 > rule.baseline - reach
+    ]
+    below = [
+        a for a in inside if a.box.y0 >= rule.baseline - 0.8 and a.box.y0 < rule.baseline + reach
+    ]
     above = _connected(above, rule.baseline, upward=True)
     below = _connected(below, rule.baseline, upward=False)
     _take(pending, above + below)
@@ -202,15 +250,33 @@ def _connected(group: list[Atom], y: float, *, upward: bool) -> list[Atom]:
 
 def _radical(rad: Atom, pending: list[Atom], stats: Stats) -> list[str]:
     bar = next(
-        (a for a in pending if a.role is Role.RULE and abs(a.box.x0 - rad.box.x1) < 2.0
-         and abs(a.baseline - rad.box.y0) < 2.0),
+        (
+            a
+            for a in pending
+            if a.role is Role.RULE
+            and abs(a.box.x0 - rad.box.x1) < 2.0
+            and abs(a.baseline - rad.box.y0) < 2.0
+        ),
         None,
     )
     right = bar.box.x1 if bar else rad.box.x1 + 8.0
-    body = [a for a in pending if a is not bar and rad.box.x1 - 1 <= a.cx <= right
-            and a.box.y0 >= rad.box.y0 - 1 and a.box.y1 <= rad.box.y1 + 1]
-    index = [a for a in pending if a.box.x1 <= rad.box.x1 and a.cx >= rad.box.x0 - 2
-             and a.box.y1 < rad.cy and a.size < rad.size * 0.9 and a.role is not Role.RULE]
+    body = [
+        a
+        for a in pending
+        if a is not bar
+        and rad.box.x1 - 1 <= a.cx <= right
+        and a.box.y0 >= rad.box.y0 - 1
+        and a.box.y1 <= rad.box.y1 + 1
+    ]
+    index = [
+        a
+        for a in pending
+        if a.box.x1 <= rad.box.x1
+        and a.cx >= rad.box.x0 - 2
+        and a.box.y1 < rad.cy
+        and a.size < rad.size * 0.9
+        and a.role is not Role.RULE
+    ]
     if bar is None:
         stats.doubtful += 1
         _take(pending, index)
@@ -220,12 +286,14 @@ def _radical(rad: Atom, pending: list[Atom], stats: Stats) -> list[str]:
     return [f"\\sqrt{root}{{{build(body, stats)}}}"]
 
 
-def _big_operator(op: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
+def _big_operator(
+    op: Atom, pending: list[Atom], base: float, size: float, stats: Stats
+) -> list[str]:
     lo, hi = op.box.x0 - 2.0, op.box.x1 + 2.0
     over = [a for a in pending if lo <= a.cx <= hi and a.box.y1 <= op.box.y0 + 1.0]
     under = [a for a in pending if lo <= a.cx <= hi and a.box.y0 >= op.box.y1 - 1.0]
-    over = _connected(over, op.box.y0, upward=True)
-    under = _connected(under, op.box.y1, upward=False)
+    over = _widen(_connected(over, op.box.y0, upward=True), pending, size)
+    under = _widen(_connected(under, op.box.y1, upward=False), pending, size)
     _take(pending, over + under)
     token = op.latex
     if under:
@@ -237,9 +305,32 @@ def _big_operator(op: Atom, pending: list[Atom], base: float, size: float, stats
     return [token, *_scripts(op, pending, base, size, stats)]
 
 
+def _widen(limit: list[Atom], pending: Sequence[Atom], size: float) -> list[Atom]:
+    """Extend a limit to the whole run of small glyphs it belongs to (wider than the operator)."""
+    if not limit:
+        return limit
+    out = list(limit)
+    grew = True
+    while grew:
+        grew = False
+        x0, x1 = min(a.box.x0 for a in out), max(a.box.x1 for a in out)
+        y0, y1 = min(a.box.y0 for a in out), max(a.box.y1 for a in out)
+        for atom in pending:
+            if atom in out or atom.size >= size * 0.9 or atom.role is Role.BIGOP:
+                continue
+            near = x0 - size * 0.5 <= atom.box.x1 and atom.box.x0 <= x1 + size * 0.5
+            if near and atom.cy > y0 - 0.5 and atom.cy < y1 + 0.5:
+                out.append(atom)
+                grew = True
+    return out
+
+
 def _accent(acc: Atom, pending: list[Atom], stats: Stats) -> list[str]:
-    below = [a for a in pending if a.box.x0 - 1 <= acc.cx <= a.box.x1 + 1 and a.cy > acc.cy
-             and a.role is not Role.RULE]
+    below = [
+        a
+        for a in pending
+        if a.box.x0 - 1 <= acc.cx <= a.box.x1 + 1 and a.cy > acc.cy and a.role is not Role.RULE
+    ]
     if not below:
         stats.doubtful += 1
         return []
@@ -248,20 +339,24 @@ def _accent(acc: Atom, pending: list[Atom], stats: Stats) -> list[str]:
     return [f"{acc.latex}{{{nucleus.latex}}}"]
 
 
-def _scripts(nucleus: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
+def _scripts(
+    nucleus: Atom, pending: list[Atom], base: float, size: float, stats: Stats
+) -> list[str]:
     """Sub- and superscripts right after ``nucleus``: smaller glyphs off the main baseline."""
     run: list[Atom] = []
     edge = nucleus.box.x1
     for atom in list(pending):
         if atom.box.x0 > edge + size * 0.6 or not _is_script(atom, base, size):
             break
+        if _operator_of_limit(atom, pending, size) is not None:
+            break  # the limit of a big operator further right, not a script
         run.append(atom)
         edge = max(edge, atom.box.x1)
     if not run:
         return []
     _take(pending, run)
     axis = base - size * 0.25
-    sup = [a for a in run if (a.baseline if a.role is not Role.RULE else a.baseline) < axis]
+    sup = [a for a in run if a.baseline < axis]
     sub = [a for a in run if a not in sup]
     out = ""
     if sub:
@@ -283,80 +378,3 @@ def _is_script(atom: Atom, base: float, size: float) -> bool:
     if atom.latex == r"\prime":
         return True
     return atom.size < size * 0.9 and shift > size * 0.12
-
-
-def group_words(tokens: list[str]) -> list[str]:
-    """Merge runs of upright letters: ``s i n`` -> ``\\sin``, ``A n n`` -> ``\\operatorname{Ann}``."""
-    out: list[str] = []
-    word = ""
-    for token in [*tokens, ""]:
-        if token.startswith("\x00"):
-            word += token[1:]
-            continue
-        if word:
-            out.append(_word(word))
-            word = ""
-        if token:
-            out.append(token)
-    return out
-
-
-def _word(word: str) -> str:
-    word = word.strip()
-    if " " in word:
-        return f"\\text{{{word}}}"
-    if word in symbols.FUNCTIONS:
-        return "\\" + word
-    if len(word) == 1:
-        return f"\\mathrm{{{word}}}"
-    if len(word) >= 3 and word.islower():
-        return f"\\text{{{word}}}"
-    return f"\\operatorname{{{word}}}"
-
-
-def balance_delimiters(tokens: list[str]) -> list[str]:
-    """Keep ``\\left``/``\\right`` only where they pair up in this row; else plain delimiters."""
-    depth = 0
-    for token in tokens:
-        if token.startswith("\\left") and not token.startswith("\\leftarrow"):
-            depth += 1
-        elif token.startswith("\\right") and _is_right(token):
-            depth -= 1
-            if depth < 0:
-                break
-    if depth == 0:
-        return tokens
-    return [_plain(t) for t in tokens]
-
-
-def _is_right(token: str) -> bool:
-    return not token.startswith(("\\rightarrow", "\\rightharpoon", "\\rightleft", "\\rightright"))
-
-
-def _plain(token: str) -> str:
-    if token.startswith("\\left") and not token.startswith("\\leftarrow"):
-        return token[5:]
-    if token.startswith("\\right") and _is_right(token):
-        return token[6:]
-    if token.startswith("\\middle"):
-        return token[7:]
-    return token
-
-
-def join_tokens(tokens: Sequence[str]) -> str:
-    """Concatenate tokens, with a space only where a command would run into a letter."""
-    out = ""
-    for token in tokens:
-        if not token:
-            continue
-        if out and out[-1].isalpha() and _ends_command(out) and (token[0].isalpha()):
-            out += " "
-        out += token
-    return out
-
-
-def _ends_command(text: str) -> bool:
-    i = len(text) - 1
-    while i >= 0 and text[i].isalpha():
-        i -= 1
-    return i >= 0 and text[i] == "\\"

@@ -11,11 +11,17 @@ import re
 import unicodedata
 from functools import lru_cache
 
+
+def _words(text: str) -> list[str]:
+    """Split a table written as space-separated words (kept as text to read like a card)."""
+    return text.split()
+
+
 # One "char latex" pair per line. Kept as text so the table reads like a reference card.
 _UNICODE_TABLE = r"""
 α \alpha|β \beta|γ \gamma|δ \delta|ϵ \epsilon|ε \varepsilon|ζ \zeta|η \eta|θ \theta|ϑ \vartheta
 ι \iota|κ \kappa|ϰ \varkappa|λ \lambda|μ \mu|µ \mu|ν \nu|ξ \xi|π \pi|ϖ \varpi|ρ \rho|ϱ \varrho
-σ \sigma|ς \varsigma|τ \tau|υ \upsilon|φ \phi|ϕ \phi|ϕ \phi|χ \chi|ψ \psi|ω \omega
+σ \sigma|ς \varsigma|τ \tau|υ \upsilon|φ \varphi|ϕ \phi|χ \chi|ψ \psi|ω \omega
 Γ \Gamma|Δ \Delta|Θ \Theta|Λ \Lambda|Ξ \Xi|Π \Pi|Σ \Sigma|Υ \Upsilon|Φ \Phi|Ψ \Psi|Ω \Omega
 ± \pm|∓ \mp|× \times|÷ \div|· \cdot|⋅ \cdot|∘ \circ|∗ \ast|⋆ \star|∩ \cap|∪ \cup|⊎ \uplus
 ⊓ \sqcap|⊔ \sqcup|∨ \vee|∧ \wedge|⊕ \oplus|⊖ \ominus|⊗ \otimes|⊘ \oslash|⊙ \odot|† \dagger
@@ -23,7 +29,7 @@ _UNICODE_TABLE = r"""
 ⊠ \boxtimes|⊞ \boxplus|⊟ \boxminus|⊡ \boxdot|⋒ \Cap|⋓ \Cup|⊺ \intercal|∸ \dotminus
 ≤ \leq|≥ \geq|≦ \leqq|≧ \geqq|⩽ \leqslant|⩾ \geqslant|≠ \neq|≡ \equiv|∼ \sim|≃ \simeq|≈ \approx
 ≅ \cong|∝ \propto|⊂ \subset|⊃ \supset|⊆ \subseteq|⊇ \supseteq|⊊ \subsetneq|⊋ \supsetneq
-∈ \in|∋ \ni|∉ \notin|⊥ \perp|∥ \parallel|∣ \mid|∤ \nmid|≺ \prec|≻ \succ|⪯ \preceq|⪰ \succeq
+∈ \in|∋ \ni|∉ \notin|⊥ \perp|∥ \Vert|∣ \mid|∤ \nmid|≺ \prec|≻ \succ|⪯ \preceq|⪰ \succeq
 ≪ \ll|≫ \gg|⊢ \vdash|⊣ \dashv|⊨ \models|≐ \doteq|≍ \asymp|⌣ \smile|⌢ \frown|⊏ \sqsubset
 ⊐ \sqsupset|⊑ \sqsubseteq|⊒ \sqsupseteq|≔ \coloneqq|≜ \triangleq|≲ \lesssim|≳ \gtrsim
 ≪ \ll|≮ \nless|≯ \ngtr|≰ \nleq|≱ \ngeq|⊄ \not\subset|⊈ \nsubseteq|≁ \nsim|≇ \ncong|∦ \nparallel
@@ -43,12 +49,13 @@ _UNICODE_TABLE = r"""
 ⋀ \bigwedge|⨄ \biguplus|⨆ \bigsqcup|ð \eth|ı \imath|ȷ \jmath|∁ \complement|ℸ \daleth|ℷ \gimel
 ∡ \measuredangle|⋈ \bowtie|▷ \triangleright|◁ \triangleleft|★ \bigstar|✓ \checkmark|¯ \bar
 % \%|# \#|& \&|_ \_|~ \sim|ˆ \hat|˜ \tilde|˙ \dot|¨ \ddot|ˇ \check|˘ \breve|´ \acute|` \grave
-⃗ \vec|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr|⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot
+⃗ \vec|Ω \Omega|∆ \Delta|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr
+⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot
 """
 
 # CMEX10 code page (pdfTeX writes no ToUnicode for it). Index = byte code; "" = a piece we
 # merge or drop (extensions of growing delimiters).
-_CMEX = (
+_CMEX = _words(
     r"( ) [ ] \lfloor \rfloor \lceil \rceil \{ \} \langle \rangle | \| / \backslash "
     r"( ) ( ) [ ] \lfloor \rfloor \lceil \rceil \{ \} \langle \rangle / \backslash "
     r"( ) [ ] \lfloor \rfloor \lceil \rceil \{ \} \langle \rangle / \backslash / \backslash "
@@ -60,33 +67,48 @@ _CMEX = (
     r"\coprod \coprod \widehat \widehat \widehat \widetilde \widetilde \widetilde "
     r"[ ] \lfloor \rfloor \lceil \rceil \{ \} "
     r"\surd \surd \surd \surd \surd | \surd \| \uparrow \downarrow - - - - \Uparrow \Downarrow"
-).split(" ")
+)
 
 # Pieces of growing delimiters: (code -> part) so stacked pieces merge into one delimiter.
 CMEX_PIECES = frozenset(range(0x30, 0x44)) | {0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7E, 0x7F}
 
 BIG_OPERATORS = frozenset(
-    r"\sum \prod \coprod \int \iint \iiint \oint \bigcup \bigcap \bigoplus \bigotimes \bigodot "
-    r"\bigvee \bigwedge \biguplus \bigsqcup".split()
+    _words(
+        r"\sum \prod \coprod \int \iint \iiint \oint \bigcup \bigcap \bigoplus \bigotimes \bigodot "
+        r"\bigvee \bigwedge \biguplus \bigsqcup"
+    )
 )
-OPENING = frozenset(r"( [ \{ \langle \lfloor \lceil".split())
-CLOSING = frozenset(r") ] \} \rangle \rfloor \rceil".split())
-FENCES = frozenset(r"| \| \Vert".split())
+OPENING = frozenset(_words(r"( [ \{ \langle \lfloor \lceil"))
+CLOSING = frozenset(_words(r") ] \} \rangle \rfloor \rceil"))
+FENCES = frozenset(_words(r"| \| \Vert"))
 ACCENTS = {
-    r"\hat": r"\hat", r"\tilde": r"\tilde", r"\bar": r"\bar", r"\dot": r"\dot",
-    r"\ddot": r"\ddot", r"\check": r"\check", r"\breve": r"\breve", r"\acute": r"\acute",
-    r"\grave": r"\grave", r"\vec": r"\vec", r"\widehat": r"\widehat",
+    r"\hat": r"\hat",
+    r"\tilde": r"\tilde",
+    r"\bar": r"\bar",
+    r"\dot": r"\dot",
+    r"\ddot": r"\ddot",
+    r"\check": r"\check",
+    r"\breve": r"\breve",
+    r"\acute": r"\acute",
+    r"\grave": r"\grave",
+    r"\vec": r"\vec",
+    r"\widehat": r"\widehat",
     r"\widetilde": r"\widetilde",
 }
 RELATIONS = frozenset(
-    r"= < > \leq \geq \leqq \geqq \leqslant \geqslant \neq \equiv \sim \simeq \approx \cong "
-    r"\propto \subset \supset \subseteq \supseteq \in \ni \notin \to \Rightarrow \Leftrightarrow "
-    r"\mapsto \longrightarrow \Longrightarrow \iff \coloneqq \lesssim \gtrsim \ll \gg \prec "
-    r"\succ \preceq \succeq \models \vdash \triangleq \doteq".split()
+    _words(
+        r"= < > \leq \geq \leqq \geqq \leqslant \geqslant \neq \equiv \sim \simeq \approx \cong "
+        r"\propto \subset \supset \subseteq \supseteq \in \ni \notin \to \Rightarrow "
+        r"\Leftrightarrow "
+        r"\mapsto \longrightarrow \Longrightarrow \iff \coloneqq \lesssim \gtrsim \ll \gg \prec "
+        r"\succ \preceq \succeq \models \vdash \triangleq \doteq"
+    )
 )
 FUNCTIONS = frozenset(
-    "sin cos tan cot sec csc sinh cosh tanh coth arcsin arccos arctan log ln lg exp max min "
-    "sup inf lim limsup liminf det dim ker deg gcd hom arg Pr mod".split()
+    _words(
+        "sin cos tan cot sec csc sinh cosh tanh coth arcsin arccos arctan log ln lg exp max min "
+        "sup inf lim limsup liminf det dim ker deg gcd hom arg Pr mod"
+    )
 )
 
 # Font families by (subset-stripped, upper-cased) name prefix or pattern -> style.
@@ -151,33 +173,47 @@ def cmex_token(char: str) -> str | None:
 
 
 _ALNUM_STYLES = (
-    ("BOLD ITALIC", r"\boldsymbol"), ("BOLD SCRIPT", r"\mathcal"), ("BOLD FRAKTUR", r"\mathfrak"),
-    ("DOUBLE-STRUCK", r"\mathbb"), ("SCRIPT", r"\mathcal"), ("FRAKTUR", r"\mathfrak"),
-    ("BLACK-LETTER", r"\mathfrak"), ("SANS-SERIF BOLD", r"\mathbf"), ("SANS-SERIF", r"\mathsf"),
-    ("MONOSPACE", r"\mathtt"), ("BOLD", r"\mathbf"), ("ITALIC", ""),
+    ("BOLD ITALIC", r"\boldsymbol"),
+    ("BOLD SCRIPT", r"\mathcal"),
+    ("BOLD FRAKTUR", r"\mathfrak"),
+    ("DOUBLE-STRUCK", r"\mathbb"),
+    ("SCRIPT", r"\mathcal"),
+    ("FRAKTUR", r"\mathfrak"),
+    ("BLACK-LETTER", r"\mathfrak"),
+    ("SANS-SERIF BOLD", r"\mathbf"),
+    ("SANS-SERIF", r"\mathsf"),
+    ("MONOSPACE", r"\mathtt"),
+    ("BOLD", r"\mathbf"),
+    ("ITALIC", ""),
 )
 
 
 @lru_cache(maxsize=2048)
 def math_alphanumeric(char: str) -> str | None:
-    """LaTeX for a Unicode mathematical letter or digit (``𝐱`` -> ``\\mathbf{x}``), else ``None``."""
+    """LaTeX for a Unicode math letter or digit (``𝐱`` -> ``\\mathbf{x}``), else ``None``."""
     try:
         name = unicodedata.name(char)
     except ValueError:
         return None
-    if not (name.startswith("MATHEMATICAL ") or "DOUBLE-STRUCK" in name
-            or name.startswith(("SCRIPT ", "BLACK-LETTER "))):
+    if not (
+        name.startswith("MATHEMATICAL ")
+        or "DOUBLE-STRUCK" in name
+        or name.startswith(("SCRIPT ", "BLACK-LETTER "))
+    ):
         return None
     match = re.search(r"(CAPITAL|SMALL) ([A-Z]+)$|DIGIT ([A-Z]+)$", name)
     if match is None:
         return None
     if match.group(3):
-        digits = "ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE".split()
+        digits = _words("ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE")
         letter = str(digits.index(match.group(3))) if match.group(3) in digits else "?"
     else:
         word = match.group(2)
-        greek = unicode_table().get(unicodedata.lookup(f"GREEK {match.group(1)} LETTER {word}"))\
-            if len(word) > 1 and _is_greek(match.group(1), word) else None
+        greek = (
+            unicode_table().get(unicodedata.lookup(f"GREEK {match.group(1)} LETTER {word}"))
+            if len(word) > 1 and _is_greek(match.group(1), word)
+            else None
+        )
         letter = greek or (word if match.group(1) == "CAPITAL" else word.lower())
     for key, command in _ALNUM_STYLES:
         if key in name:

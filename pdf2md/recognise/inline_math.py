@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pdf2md.math import layout, symbols
+from pdf2md.math import symbols
+from pdf2md.math import tokens as tok
 from pdf2md.math.glyphs import make_atom
 from pdf2md.model import BBox
 from pdf2md.source import TextLine, TextSpan
@@ -90,7 +91,7 @@ def inline_markdown(line: TextLine, body_size: float) -> str | None:
 
 
 def _baseline(line: TextLine) -> float:
-    best: dict[float, int] = {}
+    best: dict[float, float] = {}
     for span in line.spans:
         key = round(span.origin_y, 1)
         best[key] = best.get(key, 0) + len(span.text.strip()) * span.size**2
@@ -126,7 +127,7 @@ def _pieces(line: TextLine, size: float) -> list[Piece]:
 
 
 def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
-    """Text glued to math with no space between is math too (``R/Ann``, italic ``Rs`` in ``Rs=``)."""
+    """Text glued to math with no space between is math too (``R/Ann``, italic ``Rs=``)."""
     out = list(pieces)
     for i, piece in enumerate(out):
         if piece.kind is not Kind.TEXT or len(piece.text) > 6:
@@ -135,7 +136,11 @@ def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
         right = out[i + 1].kind if i + 1 < len(out) else Kind.SPACE
         mathy = (Kind.MATH, Kind.BRIDGE)
         both = left in mathy and right in mathy and Kind.MATH in (left, right)
-        one = (left is Kind.MATH or right is Kind.MATH) and piece.span.is_italic and len(piece.text) <= 3
+        one = (
+            (left is Kind.MATH or right is Kind.MATH)
+            and piece.span.is_italic
+            and len(piece.text) <= 3
+        )
         if both or one:
             out[i] = Piece(piece.text, piece.span, Kind.MATH, piece.shift)
     return out
@@ -169,7 +174,9 @@ def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
             start -= 1
         j = end
         while j < len(pieces) and pieces[j].kind is not Kind.TEXT:
-            if pieces[j].kind is Kind.MATH or (pieces[j].kind is Kind.BRIDGE and _bridge_ok(pieces, j)):
+            if pieces[j].kind is Kind.MATH or (
+                pieces[j].kind is Kind.BRIDGE and _bridge_ok(pieces, j)
+            ):
                 end = j + 1
             j += 1
         runs.append((start, end))
@@ -189,7 +196,8 @@ def _bridge_ok(pieces: Sequence[Piece], index: int) -> bool:
     if all(c in _TRAILING_PUNCT for c in text):
         later = pieces[index + 1 :]
         return any(p.kind is Kind.MATH for p in later[:3]) and not any(
-            p.kind is Kind.TEXT for p in later[:2])
+            p.kind is Kind.TEXT for p in later[:2]
+        )
     return True
 
 
@@ -200,7 +208,8 @@ def _is_lone_italic(pieces: Sequence[Piece], run: tuple[int, int]) -> bool:
         return False
     piece = inner[0]
     return not symbols.MATH_FONT_RE.search(piece.span.font) and not any(
-        is_math_char(c) for c in piece.text)
+        is_math_char(c) for c in piece.text
+    )
 
 
 def _render(pieces: Sequence[Piece], runs: Sequence[tuple[int, int]]) -> str:
@@ -227,17 +236,21 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
         if piece.kind is Kind.SPACE:
             continue
         style = symbols.font_style(piece.span.font)
-        chars = [_token(c, style, piece.span) for c in piece.text]
+        chars = [
+            _token(c, style, piece.span) for c in piece.text if c.isprintable() or style == "cmex"
+        ]
         if groups and groups[-1][0] == piece.shift:
             groups[-1][1].extend(chars)
+        elif groups and groups[-1][0] and piece.shift and chars == [r"\prime"]:
+            groups[-1][1].append(r"^{\prime}")  # a prime on a script letter: g' in lambda_{g'}
         else:
             groups.append((piece.shift, chars))
     for shift, chars in groups:
         if shift == 0:
             chars = [r"^{\prime}" if c == r"\prime" else c for c in chars]
-        body = layout.join_tokens(_accented(layout.group_words(chars)))
+        body = tok.join_tokens(_accented(tok.group_words(chars)))
         tokens.append(body if shift == 0 else ("^" if shift > 0 else "_") + f"{{{body}}}")
-    latex = layout.join_tokens(tokens)
+    latex = tok.join_tokens(tokens)
     tail = ""
     while latex and latex[-1] in _TRAILING_PUNCT and not latex.endswith("\\,"):
         tail = latex[-1] + tail
@@ -288,14 +301,18 @@ def merge_script_lines(lines: Sequence[TextLine]) -> list[TextLine]:
     """
     out: list[TextLine] = []
     for line in lines:
-        host = next((i for i in range(len(out) - 1, max(-1, len(out) - 4), -1)
-                     if _belongs(line, out[i])), None)
+        host = next(
+            (i for i in range(len(out) - 1, max(-1, len(out) - 4), -1) if _belongs(line, out[i])),
+            None,
+        )
         if host is None:
             out.append(line)
             continue
         target = out[host]
         spans = tuple(sorted((*target.spans, *line.spans), key=lambda s: s.bbox.x0))
-        out[host] = TextLine(target.bbox.union(line.bbox), spans, target.block_index, target.direction)
+        out[host] = TextLine(
+            target.bbox.union(line.bbox), spans, target.block_index, target.direction
+        )
     return out
 
 

@@ -96,12 +96,14 @@ class NougatRecogniser:
         """
         spec = _SPECS.get(self.options.model)
         if spec is None:
-            raise BackendUnavailable(f"{self.name}: unknown model {self.options.model!r}; "
-                                     f"known: {', '.join(sorted(_SPECS))}")
+            raise BackendUnavailable(
+                f"{self.name}: unknown model {self.options.model!r}; "
+                f"known: {', '.join(sorted(_SPECS))}"
+            )
         folder = require_model(self.context.models_dir, spec)
         try:
             import torch
-            from transformers import (
+            from transformers import (  # type: ignore[attr-defined]  # lazy exports
                 NougatImageProcessorPil,
                 NougatTokenizerFast,
                 VisionEncoderDecoderModel,
@@ -111,7 +113,7 @@ class NougatRecogniser:
         self._device = _pick_device(torch, self.options.device)
         self._tokenizer = NougatTokenizerFast.from_pretrained(folder, local_files_only=True)
         self._processor = NougatImageProcessorPil.from_pretrained(folder, local_files_only=True)
-        model = VisionEncoderDecoderModel.from_pretrained(folder, local_files_only=True)
+        model: Any = VisionEncoderDecoderModel.from_pretrained(folder, local_files_only=True)
         self._model = model.to(self._device).eval()
         log.info("nougat: loaded %s from %s on %s", spec.name, folder, self._device)
 
@@ -124,7 +126,7 @@ class NougatRecogniser:
         for start in range(0, len(crops), size):
             batch = crops[start : start + size]
             texts = self.generate([self._image(c) for c in batch])
-            answers.extend(self._content(c, t, p) for c, (t, p) in zip(batch, texts))
+            answers.extend(self._content(c, t, p) for c, (t, p) in zip(batch, texts, strict=True))
         return answers
 
     def _image(self, crop: RegionCrop) -> Image.Image:
@@ -135,8 +137,8 @@ class NougatRecogniser:
         canvas = Image.new("RGB", page.size, "white")
         scale = self.options.dpi / 72.0
         box = crop.bbox.pad(2.0).clip(crop.page.bbox).scale(scale)
-        area = tuple(int(round(v)) for v in box)
-        canvas.paste(page.crop(area), area[:2])
+        x0, y0, x1, y1 = (round(v) for v in box)
+        canvas.paste(page.crop((x0, y0, x1, y1)), (x0, y0))
         return canvas
 
     def generate(self, images: Sequence[Image.Image]) -> list[tuple[str, float]]:
@@ -152,11 +154,13 @@ class NougatRecogniser:
                 return_dict_in_generate=True,
                 output_scores=True,
             )
-        scores = self._model.compute_transition_scores(out.sequences, out.scores, normalize_logits=True)
+        scores = self._model.compute_transition_scores(
+            out.sequences, out.scores, normalize_logits=True
+        )
         texts = self._tokenizer.batch_decode(out.sequences, skip_special_tokens=True)
         texts = self._tokenizer.post_process_generation(texts, fix_markdown=False)
         probs = [_mean_probability(row.tolist()) for row in scores]
-        return list(zip(texts, probs))
+        return list(zip(texts, probs, strict=True))
 
     def _content(self, crop: RegionCrop, text: str, prob: float) -> Content | None:
         body = self.to_markdown(text)

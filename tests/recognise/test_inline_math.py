@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from pdf2md.model import BBox
@@ -47,7 +46,7 @@ def test_inline_math_from_latex(tex_lines: list[TextLine], index: int) -> None:
     assert got is not None
     parts = _split(got)
     assert len(parts) == len(expected), got
-    for i, (want, have) in enumerate(zip(expected, parts)):
+    for i, (want, have) in enumerate(zip(expected, parts, strict=True)):
         if i % 2:
             assert same_formula(want, have), got
             verdict = katex_match(want, have)
@@ -56,11 +55,25 @@ def test_inline_math_from_latex(tex_lines: list[TextLine], index: int) -> None:
             assert want == have, got
 
 
-def _span(text: str, x0: float, *, size: float = 10.0, font: str = "Times-Roman",
-          flags: int = 0, baseline: float = 100.0) -> TextSpan:
+def _span(
+    text: str,
+    x0: float,
+    *,
+    size: float = 10.0,
+    font: str = "Times-Roman",
+    flags: int = 0,
+    baseline: float = 100.0,
+) -> TextSpan:
     width = len(text) * size * 0.5
-    return TextSpan(text=text, bbox=BBox(x0, baseline - size, x0 + width, baseline + size * 0.2),
-                    font=font, size=size, flags=flags, color=0, origin_y=baseline)
+    return TextSpan(
+        text=text,
+        bbox=BBox(x0, baseline - size, x0 + width, baseline + size * 0.2),
+        font=font,
+        size=size,
+        flags=flags,
+        color=0,
+        origin_y=baseline,
+    )
 
 
 def _line(*spans: TextSpan) -> TextLine:
@@ -83,8 +96,12 @@ def test_unicode_symbols_in_a_text_font() -> None:
 
 
 def test_superscript_by_baseline_shift_and_size() -> None:
-    line = _line(_span("area ", 10), _span("r", 40, font="CMMI10"),
-                 _span("2", 46, size=7.0, baseline=96.0), _span(" units", 52))
+    line = _line(
+        _span("area ", 10),
+        _span("r", 40, font="CMMI10"),
+        _span("2", 46, size=7.0, baseline=96.0),
+        _span(" units", 52),
+    )
     assert inline_markdown(line, 10.0) == "area $r^{2}$ units"
 
 
@@ -106,8 +123,11 @@ def test_has_math_cheap_signals() -> None:
 
 
 def test_display_math_in_a_text_region() -> None:
-    math = _line(_span("E", 10, font="CMMI10"), _span(" = ", 20, font="CMR10"),
-                 _span("mc", 40, font="CMMI10"))
+    math = _line(
+        _span("E", 10, font="CMMI10"),
+        _span(" = ", 20, font="CMR10"),
+        _span("mc", 40, font="CMMI10"),
+    )
     prose = _line(_span("This is a sentence.", 10))
     assert is_display_math([math], 10.0)
     assert not is_display_math([math, prose], 10.0)

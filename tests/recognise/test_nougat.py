@@ -20,7 +20,22 @@ from pdf2md.recognise.nougat import (
 )
 from pdf2md.source import PageView
 
-_VOCAB = ["<pad>", "<s>", "</s>", "<unk>", "x", "=", "1", "\\[", "\\]", "\\frac", "{", "}", "a", "b"]
+_VOCAB = [
+    "<pad>",
+    "<s>",
+    "</s>",
+    "<unk>",
+    "x",
+    "=",
+    "1",
+    "\\[",
+    "\\]",
+    "\\frac",
+    "{",
+    "}",
+    "a",
+    "b",
+]
 
 
 def _tiny_nougat(folder: Path) -> None:
@@ -33,17 +48,37 @@ def _tiny_nougat(folder: Path) -> None:
     core = Tokenizer(models.WordLevel(vocab=vocab, unk_token="<unk>"))
     core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     tokenizer = transformers.NougatTokenizerFast(
-        tokenizer_object=core, bos_token="<s>", eos_token="</s>", pad_token="<pad>", unk_token="<unk>"
+        tokenizer_object=core,
+        bos_token="<s>",
+        eos_token="</s>",
+        pad_token="<pad>",
+        unk_token="<unk>",
     )
     encoder = transformers.DonutSwinConfig(
-        image_size=[64, 48], patch_size=4, num_channels=3, embed_dim=8, depths=[1, 1],
-        num_heads=[1, 1], window_size=4,
+        image_size=[64, 48],
+        patch_size=4,
+        num_channels=3,
+        embed_dim=8,
+        depths=[1, 1],
+        num_heads=[1, 1],
+        window_size=4,
     )
     decoder = transformers.MBartConfig(
-        vocab_size=len(_VOCAB), d_model=16, decoder_layers=1, decoder_attention_heads=2,
-        decoder_ffn_dim=32, encoder_layers=1, encoder_attention_heads=2, encoder_ffn_dim=32,
-        max_position_embeddings=64, is_decoder=True, add_cross_attention=True,
-        pad_token_id=0, bos_token_id=1, eos_token_id=2, decoder_start_token_id=1,
+        vocab_size=len(_VOCAB),
+        d_model=16,
+        decoder_layers=1,
+        decoder_attention_heads=2,
+        decoder_ffn_dim=32,
+        encoder_layers=1,
+        encoder_attention_heads=2,
+        encoder_ffn_dim=32,
+        max_position_embeddings=64,
+        is_decoder=True,
+        add_cross_attention=True,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+        decoder_start_token_id=1,
     )
     config = transformers.VisionEncoderDecoderConfig.from_encoder_decoder_configs(encoder, decoder)
     config.decoder_start_token_id = 1
@@ -71,8 +106,10 @@ def _equation_crop(tmp_path: Path) -> RegionCrop:
 
 
 def _context(models_dir: Path, **options: object) -> BackendContext:
-    profile = Profile(models=ModelSettings(dir=str(models_dir)),
-                      options={"nougat": dict(options), "nougat-page": dict(options)})
+    profile = Profile(
+        models=ModelSettings(dir=str(models_dir)),
+        options={"nougat": dict(options), "nougat-page": dict(options)},
+    )
     return BackendContext(profile=profile)
 
 

@@ -43,8 +43,9 @@ def _crop(page: pymupdf.Page, index: int, triage: PageTriage | None = None) -> R
     view = PageView(page, index)
     boxes = [BBox(*b["bbox"]) for b in page.get_text("dict")["blocks"]]
     boxes += [d.bbox for d in view.drawings]
-    region = Region(id=f"p{index}-r0", kind=RegionKind.EQUATION, bbox=BBox.enclosing(boxes),
-                    page_index=index)
+    region = Region(
+        id=f"p{index}-r0", kind=RegionKind.EQUATION, bbox=BBox.enclosing(boxes), page_index=index
+    )
     return RegionCrop(region=region, page=view, triage=triage)
 
 
@@ -88,7 +89,9 @@ def test_low_confidence_falls_back(tmp_path: Path) -> None:
     # A radical sign with no overline rule: the builder doubts its reading and says so.
     page.insert_text((20, 50), "√x = 1", fontname="dejavu", fontsize=12)
     crop = _crop(page, 0)
-    strict = PdfMathRecogniser(BackendContext(Profile(options={"pdf-math": {"min_confidence": 0.9}})))
+    strict = PdfMathRecogniser(
+        BackendContext(Profile(options={"pdf-math": {"min_confidence": 0.9}}))
+    )
     assert strict.recognise([crop]) == [None]
     [lenient] = PdfMathRecogniser(BackendContext()).recognise([crop])
     assert lenient is not None and lenient.confidence is not None and lenient.confidence < 0.9
@@ -110,8 +113,12 @@ def test_unicode_math_from_a_non_tex_pdf() -> None:
     [content] = PdfMathRecogniser(BackendContext()).recognise([_crop(page, 0)])
     assert content is not None
     got = _latex(content.text)
-    assert same_formula((
-        r"\forall\varepsilon>0\exists\delta:|\mathrm{x}-\mathrm{y}|<\delta\Rightarrow\mathrm{x}\in\mathbb{R}"), got), got
+    assert same_formula(
+        (
+            r"\forall\varepsilon>0\exists\delta:|\mathrm{x}-\mathrm{y}|<\delta\Rightarrow\mathrm{x}\in\mathbb{R}"
+        ),
+        got,
+    ), got
 
 
 def _dejavu() -> bytes:

@@ -1,0 +1,95 @@
+"""Token clean-up for built LaTeX: upright words, pairing of ``\\left``/``\\right``, joining."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pdf2md.math import symbols
+
+
+def group_words(tokens: list[str]) -> list[str]:
+    """Merge runs of upright letters: ``s i n`` -> ``\\sin``, ``A n n`` -> ``\\operatorname{Ann}``.
+
+    Upright letters come in marked with a leading NUL (``"\\x00s"``).
+    """
+    out: list[str] = []
+    word = ""
+    for token in [*tokens, ""]:
+        if token.startswith("\x00"):
+            word += token[1:]
+            continue
+        if word:
+            out.append(_word(word))
+            word = ""
+        if token:
+            out.append(token)
+    return out
+
+
+def _word(word: str) -> str:
+    word = word.strip()
+    if " " in word:
+        return f"\\text{{{word}}}"
+    if word in symbols.FUNCTIONS:
+        return "\\" + word
+    if len(word) == 1:
+        return f"\\mathrm{{{word}}}"
+    if len(word) >= 3 and word.islower():
+        return f"\\text{{{word}}}"
+    return f"\\operatorname{{{word}}}"
+
+
+def balance_delimiters(tokens: list[str]) -> list[str]:
+    """Keep ``\\left``/``\\right`` only where they pair up in this row; else plain delimiters."""
+    depth = 0
+    for token in tokens:
+        if token.startswith("\\left") and not token.startswith("\\leftarrow"):
+            depth += 1
+        elif token.startswith("\\right") and _is_right(token):
+            depth -= 1
+            if depth < 0:
+                break
+    if depth == 0:
+        return tokens
+    return [_plain(t) for t in tokens]
+
+
+def _is_right(token: str) -> bool:
+    return not token.startswith(("\\rightarrow", "\\rightharpoon", "\\rightleft", "\\rightright"))
+
+
+def _plain(token: str) -> str:
+    if token.startswith("\\left") and not token.startswith("\\leftarrow"):
+        return token[5:]
+    if token.startswith("\\right") and _is_right(token):
+        return token[6:]
+    if token.startswith("\\middle"):
+        return token[7:]
+    return token
+
+
+def join_tokens(tokens: Sequence[str]) -> str:
+    """Concatenate tokens, with a space only where a command would run into a letter.
+
+    Dots set as separate glyphs become ``\\ldots`` / ``\\cdots``.
+    """
+    out = _joined(tokens)
+    return out.replace("\\cdot\\cdot\\cdot", "\\cdots").replace("...", "\\ldots ").strip()
+
+
+def _joined(tokens: Sequence[str]) -> str:
+    out = ""
+    for token in tokens:
+        if not token:
+            continue
+        if out and out[-1].isalpha() and _ends_command(out) and (token[0].isalpha()):
+            out += " "
+        out += token
+    return out
+
+
+def _ends_command(text: str) -> bool:
+    i = len(text) - 1
+    while i >= 0 and text[i].isalpha():
+        i -= 1
+    return i >= 0 and text[i] == "\\"
