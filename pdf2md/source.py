@@ -207,6 +207,16 @@ class PageView:
             out.append(" " + ch.char if gap else ch.char)
         return TextSpan(**{**span.__dict__, "text": "".join(out)})
 
+    @cached_property
+    def body_size_pt(self) -> float:
+        """The most common font size on the page, weighted by characters (10.0 if no text)."""
+        counts: dict[float, int] = {}
+        for line in self.lines:
+            for span in line.spans:
+                key = round(span.size, 1)
+                counts[key] = counts.get(key, 0) + len(span.text.strip())
+        return max(counts, key=lambda k: counts[k]) if counts else 10.0
+
     def lines_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[TextLine]:
         """Lines whose area lies at least ``min_overlap`` inside ``bbox``, in stream order."""
         return [

@@ -12,10 +12,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from pdf2md.backend import BackendContext, RegionCrop
+from pydantic import BaseModel, ConfigDict
+
+from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.patterns import BULLET_RE
+from pdf2md.recognise.inline_math import inline_markdown, merge_script_lines
 from pdf2md.recognise.textfmt import (
+    LineWriter,
     join_rows,
     normalise_text,
     paragraph_breaks,
@@ -34,6 +38,14 @@ def escape_paragraph_start(text: str) -> str:
     return _LINE_START_ESCAPE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text, count=1)
 
 
+class PdfTextOptions(BaseModel):
+    """Options of ``pdf-text``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    inline_math: bool = True
+
+
 class PdfTextRecogniser:
     """Recogniser ``pdf-text``."""
 
@@ -41,6 +53,7 @@ class PdfTextRecogniser:
 
     def __init__(self, context: BackendContext) -> None:
         self.context = context
+        self.options = parse_options(context, self.name, PdfTextOptions)
 
     def load(self) -> None:
         """Nothing to load."""
@@ -77,16 +90,29 @@ class PdfTextRecogniser:
         )
 
     def _paragraphs(self, crop: RegionCrop, lines: list[TextLine]) -> str:
-        rows = visual_rows(merge_drop_caps(lines))
+        rows = visual_rows(merge_drop_caps(merge_script_lines(lines)))
         styles = crop.region.kind not in (RegionKind.EQUATION,)
         breaks = [0, *paragraph_breaks(rows, crop.bbox), len(rows)]
         paragraphs = [
-            styled_paragraph(rows[a:b], crop.page.links, styles=styles, chars=crop.page.chars_in)
+            styled_paragraph(
+                rows[a:b],
+                crop.page.links,
+                styles=styles,
+                chars=crop.page.chars_in,
+                line_writer=self._math_writer(crop),
+            )
             for a, b in zip(breaks, breaks[1:])
         ]
         # rows of dots or rules drawn with characters are decoration, not text
         kept = [p for p in paragraphs if any(ch.isalnum() for ch in p)]
         return "\n\n".join(escape_paragraph_start(p) for p in kept)
+
+    def _math_writer(self, crop: RegionCrop) -> LineWriter | None:
+        """Inline math as ``$...$`` (unless ``options.pdf-text.inline_math`` is false)."""
+        if not self.options.inline_math:
+            return None
+        body = crop.page.body_size_pt
+        return lambda line: inline_markdown(line, body)
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
         rows = visual_rows(attach_bullets(lines))
