@@ -68,7 +68,7 @@ def phrases_of(words: Sequence[Word]) -> list[Phrase]:
     return out
 
 
-def _line_centres(words: Sequence[Word]) -> list[float]:
+def _line_centres(words: Sequence[Word]) -> list[int]:
     centres = cluster_positions([(w.bbox.y0 + w.bbox.y1) / 2 for w in words], 2.0)
     return [round(c) for c in centres]
 
