@@ -304,7 +304,7 @@ def _against_pymupdf4llm(corpus: Path, tests: Any, pdfs: set[str]) -> None:
         pages = sorted({p for (f, p) in tests if f == pdf_name})
         for p in pages:
             md = pymupdf4llm.to_markdown(
-                str(corpus / "pdfs" / pdf_name), pages=[p - 1], show_progress=False
+                str(corpus / "pdfs" / pdf_name), pages=[p - 1], show_progress=False, use_ocr=False
             )
             page_md[(pdf_name, p)] = [md]
     passed, total = _score(tests, page_md)
