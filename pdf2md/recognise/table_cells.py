@@ -68,7 +68,7 @@ def phrases_of(words: Sequence[Word]) -> list[Phrase]:
     return out
 
 
-def _line_centres(words: Sequence[Word]) -> list[float]:
+def _line_centres(words: Sequence[Word]) -> list[int]:
     centres = cluster_positions([(w.bbox.y0 + w.bbox.y1) / 2 for w in words], 2.0)
     return [round(c) for c in centres]
 
@@ -133,9 +133,8 @@ def _mid_y(line: Sequence[Word]) -> float:
     return sum((w.bbox.y0 + w.bbox.y1) / 2 for w in line) / len(line)
 
 
-def _spanned_columns(phrase: Phrase, cell: CellBox, boxes: Sequence[CellBox]) -> list[CellBox]:
-    """Single-slot cells of ``cell``'s row that the phrase runs well into (at least 2)."""
-    row = [b for b in boxes if b.row == cell.row and b.row_span == 1 and b.col_span == 1]
+def _spanned_columns(phrase: Phrase, cell: CellBox, row: Sequence[CellBox]) -> list[CellBox]:
+    """Single-slot cells of ``cell``'s ``row`` that the phrase runs well into (at least 2)."""
     hit = [
         b
         for b in row
@@ -143,6 +142,18 @@ def _spanned_columns(phrase: Phrase, cell: CellBox, boxes: Sequence[CellBox]) ->
         > max(2.0, 0.15 * b.bbox.width)
     ]
     return hit if len(hit) > 1 and cell in hit else [cell]
+
+
+_BAND_PT = 10.0
+
+
+def _bands(boxes: Sequence[CellBox]) -> dict[int, list[CellBox]]:
+    """Boxes by the horizontal bands (``_BAND_PT`` high) they reach into: a cheap index."""
+    out: dict[int, list[CellBox]] = {}
+    for b in boxes:
+        for band in range(int(b.bbox.y0 // _BAND_PT), int(b.bbox.y1 // _BAND_PT) + 1):
+            out.setdefault(band, []).append(b)
+    return out
 
 
 def fill_grid(
@@ -154,8 +165,11 @@ def fill_grid(
     """
     members: dict[CellBox, list[Phrase]] = {b: [] for b in boxes}
     placed = 0
+    bands = _bands(boxes)
     for phrase in phrases_of(words):
-        cell = next((b for b in boxes if b.bbox.contains_point(*phrase.bbox.center)), None)
+        x, y = phrase.bbox.center
+        near = bands.get(int(y // _BAND_PT), [])
+        cell = next((b for b in near if b.bbox.contains_point(x, y)), None)
         if cell is not None:
             members[cell].append(phrase)
             placed += len(phrase.words)
@@ -176,10 +190,14 @@ def _merge_spans(
 ) -> dict[CellBox, list[Phrase]]:
     """Join a row's single slots into one spanning cell where a lone phrase crosses them."""
     out = dict(members)
+    rows: dict[int, list[CellBox]] = {}
+    for b in boxes:
+        if b.row_span == 1 and b.col_span == 1:
+            rows.setdefault(b.row, []).append(b)
     for cell, phrases in members.items():
         if len(phrases) != 1 or cell not in out:
             continue
-        hit = _spanned_columns(phrases[0], cell, boxes)
+        hit = _spanned_columns(phrases[0], cell, rows.get(cell.row, []))
         if (
             len(hit) < 2
             or any(out.get(b) for b in hit if b != cell)

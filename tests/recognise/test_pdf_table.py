@@ -213,3 +213,29 @@ def test_unknown_option_is_a_config_error() -> None:
     profile = Profile.model_validate({"options": {"pdf-table": {"strategy": ["lines"]}}})
     with pytest.raises(ConfigError):
         PdfTableRecogniser(BackendContext(profile=profile))
+
+
+def test_columns_ruled_but_rows_not(tmp_path: Path) -> None:
+    """A frame with column rules only: the ruled grid hides the rows and is refused."""
+    path = tmp_path / "t.pdf"
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    page.draw_rect(pymupdf.Rect(72, 100, 352, 180), width=0.5)
+    for x in (172, 262):
+        page.draw_line((x, 100), (x, 180), width=0.5)
+    for r, row in enumerate(
+        [
+            ("Name", "Qty", "Price"),
+            ("apple", "10", "1.50"),
+            ("pear", "2", "0.75"),
+            ("plum", "7", "0.20"),
+        ]
+    ):
+        for x, text in zip((76, 176, 266), row, strict=True):
+            page.insert_text((x, 114 + r * 18), text, fontsize=10)
+    doc.save(path)
+    content = _recognise(path, BBox(72, 100, 352, 180))
+    assert content is not None
+    assert _gfm_rows_cols(content.text) == (4, 3)
+    assert "| pear | 2 | 0.75 |" in content.text
+    assert _recognise(path, BBox(72, 100, 352, 180), strategies=["lines"]) is None
