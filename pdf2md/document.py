@@ -254,7 +254,7 @@ def _continues(
     a, b = prev.region.bbox, block.region.bbox
     new_column = b.y0 < a.y0
     size = block.content.font_size_pt or 10.0
-    split_here = not new_page and abs(a.x0 - b.x0) < 3 and 0 <= b.y0 - a.y1 < 0.8 * size
+    split_here = not new_page and abs(a.x0 - b.x0) < 3 and -0.3 * size <= b.y0 - a.y1 < 0.8 * size
     return new_page or new_column or split_here
 
 

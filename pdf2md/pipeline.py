@@ -268,7 +268,9 @@ def _layout(views: list[PageView], triages: list[PageTriage], run: _Run) -> list
     for i, (view, triage) in enumerate(zip(views, triages)):
         if triage.needs_ocr:
             name = settings.scanned_backend
-        elif settings.model_pages == "never":
+        elif settings.model_pages == "never" or view.is_rotated:
+            # the layout model reads rotated pages (/Rotate 90) as vertical text: the text
+            # heuristics, which work in display space, do better there
             name = settings.fallback
         elif settings.model_pages == "always" or _needs_model(view):
             name = settings.backend

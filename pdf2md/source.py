@@ -161,6 +161,40 @@ class PageView:
         """The whole page as a box."""
         return BBox(0.0, 0.0, self.width_pt, self.height_pt)
 
+    @property
+    def is_rotated(self) -> bool:
+        """True for pages with a /Rotate of 90, 180 or 270 degrees."""
+        return bool(self.page.rotation)
+
+    @cached_property
+    def _rotation(self) -> pymupdf.Matrix | None:
+        return self.page.rotation_matrix if self.page.rotation else None
+
+    def to_display(self, box: Any) -> BBox:
+        """A box from PyMuPDF's unrotated page space in display space (rotation applied).
+
+        PyMuPDF reports text, drawings and images of a rotated page (``/Rotate 90``) in the
+        page's unrotated coordinates while ``page.rect`` is rotated; everything pdf2md hands
+        on is in display space.
+        """
+        if self._rotation is None:
+            return BBox(float(box[0]), float(box[1]), float(box[2]), float(box[3]))
+        r = pymupdf.Rect(box) * self._rotation
+        return BBox(r.x0, r.y0, r.x1, r.y1)
+
+    def _point(self, x: float, y: float) -> tuple[float, float]:
+        if self._rotation is None:
+            return (x, y)
+        p = pymupdf.Point(x, y) * self._rotation
+        return (float(p.x), float(p.y))
+
+    def _direction(self, d: Any) -> tuple[float, float]:
+        m = self._rotation
+        x, y = float(d[0]), float(d[1])
+        if m is None:
+            return (x, y)
+        return (m.a * x + m.c * y, m.b * x + m.d * y)
+
     @cached_property
     def text_dict(self) -> dict[str, Any]:
         """PyMuPDF's raw ``dict`` extraction (for backends that need it verbatim)."""
@@ -174,19 +208,32 @@ class PageView:
         for b_index, block in enumerate(self.text_dict.get("blocks", ())):
             for line in block.get("lines", ()):
                 spans = tuple(
-                    self._respaced(_span(s)) for s in line.get("spans", ()) if s.get("text")
+                    self._respaced(self._span(s)) for s in line.get("spans", ()) if s.get("text")
                 )
                 if not spans or not "".join(s.text for s in spans).strip():
                     continue
                 out.append(
                     TextLine(
-                        bbox=BBox(*line["bbox"]),
+                        bbox=self.to_display(line["bbox"]),
                         spans=spans,
                         block_index=b_index,
-                        direction=(float(line["dir"][0]), float(line["dir"][1])),
+                        direction=self._direction(line["dir"]),
                     )
                 )
         return tuple(out)
+
+    def _span(self, raw: dict[str, Any]) -> TextSpan:
+        origin = raw.get("origin", (0.0, raw["bbox"][3]))
+        return TextSpan(
+            text=raw["text"],
+            bbox=self.to_display(raw["bbox"]),
+            font=str(raw.get("font", "")),
+            size=float(raw.get("size", 0.0)),
+            flags=int(raw.get("flags", 0)),
+            color=int(raw.get("color", 0)),
+            origin_y=self._point(float(origin[0]), float(origin[1]))[1],
+            alpha=int(raw.get("alpha", 255)),
+        )
 
     def _respaced(self, span: TextSpan) -> TextSpan:
         """Put back word spaces a PDF left out (words placed by position alone).
@@ -228,20 +275,23 @@ class PageView:
 
     def chars_in(self, bbox: BBox) -> list[TextChar]:
         """Every glyph whose centre lies in ``bbox`` (computed on demand, per call)."""
-        raw = self.page.get_text("rawdict", flags=_TEXT_FLAGS, clip=pymupdf.Rect(*bbox))
+        clip = pymupdf.Rect(*bbox)
+        if self._rotation is not None:
+            clip = clip * self.page.derotation_matrix
+        raw = self.page.get_text("rawdict", flags=_TEXT_FLAGS, clip=clip)
         chars: list[TextChar] = []
         for block in raw.get("blocks", ()):
             for line in block.get("lines", ()):
                 for span in line.get("spans", ()):
                     for ch in span.get("chars", ()):
-                        box = BBox(*ch["bbox"])
+                        box = self.to_display(ch["bbox"])
                         if not bbox.contains_point(*box.center):
                             continue
                         chars.append(
                             TextChar(
                                 char=ch["c"],
                                 bbox=box,
-                                origin=(float(ch["origin"][0]), float(ch["origin"][1])),
+                                origin=self._point(float(ch["origin"][0]), float(ch["origin"][1])),
                                 font=span.get("font", ""),
                                 size=float(span.get("size", 0.0)),
                                 flags=int(span.get("flags", 0)),
@@ -257,7 +307,7 @@ class PageView:
             rect = path.get("rect")
             if rect is None:
                 continue
-            box = BBox(float(rect.x0), float(rect.y0), float(rect.x1), float(rect.y1))
+            box = self.to_display(rect)
             thin = min(box.width, box.height) <= 2.0 and max(box.width, box.height) > 3.0
             out.append(Drawing(box, is_rule=thin, is_filled=path.get("fill") is not None))
         return tuple(out)
@@ -267,8 +317,7 @@ class PageView:
         """Where raster images are placed on the page."""
         boxes: list[BBox] = []
         for info in self.page.get_image_info():
-            x0, y0, x1, y1 = info["bbox"]
-            box = BBox(x0, y0, x1, y1).clip(self.bbox)
+            box = self.to_display(info["bbox"]).clip(self.bbox)
             if box.area > 0:
                 boxes.append(box)
         return tuple(boxes)
@@ -306,20 +355,6 @@ def _malloc_trim() -> None:
     """glibc keeps freed memory in its arenas; model inference fragments them page by page."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): no-op
         ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def _span(raw: dict[str, Any]) -> TextSpan:
-    origin = raw.get("origin", (0.0, raw["bbox"][3]))
-    return TextSpan(
-        text=raw["text"],
-        bbox=BBox(*raw["bbox"]),
-        font=str(raw.get("font", "")),
-        size=float(raw.get("size", 0.0)),
-        flags=int(raw.get("flags", 0)),
-        color=int(raw.get("color", 0)),
-        origin_y=float(origin[1]),
-        alpha=int(raw.get("alpha", 255)),
-    )
 
 
 @dataclass

@@ -207,3 +207,24 @@ def test_words_placed_without_spaces_get_them_back(make_pdf: Callable[..., Path]
 
     md = convert(make_pdf("nospace.pdf", build), profile="fast").markdown
     assert md.strip() == "Words placed by position alone without spaces"
+
+
+@pytest.mark.parametrize("profile", ["default", "fast"])
+def test_rotated_page_reads_in_display_space(make_pdf: Callable[..., Path], profile: str) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page(width=612, height=792)
+        page.set_rotation(90)
+
+        def put(x: float, y: float, text: str, size: float = 11, font: str = "helv") -> None:
+            point = pymupdf.Point(x, y) * page.derotation_matrix
+            page.insert_text(point, text, fontsize=size, fontname=font, rotate=page.rotation)
+
+        put(72, 80, "1 Landscape Heading", 16, "hebo")
+        put(72, 110, "First line of a paragraph on a landscape page that")
+        put(72, 124, "continues on a second line here.")
+
+    result = convert(make_pdf("rotated.pdf", build), profile=profile)
+    assert result.markdown == (
+        "## 1 Landscape Heading\n\n"
+        "First line of a paragraph on a landscape page that continues on a second line here.\n"
+    )

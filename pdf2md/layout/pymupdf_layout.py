@@ -82,7 +82,7 @@ class PymupdfLayout:
         for n, item in enumerate(raw.layout_information or ()):
             x0, y0, x1, y1, label = item[:5]
             kind = _KINDS.get(str(label))
-            box = BBox(float(x0), float(y0), float(x1), float(y1)).clip(page.bbox)
+            box = page.to_display((x0, y0, x1, y1)).clip(page.bbox)
             if kind is None or box.area < self.options.min_area_pt2:
                 continue
             regions.append(
