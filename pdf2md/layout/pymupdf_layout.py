@@ -20,7 +20,7 @@ from pdf2md.errors import BackendUnavailable
 from pdf2md.layout.coverage import cover_orphan_lines, drop_nested
 from pdf2md.layout.heuristic import body_size
 from pdf2md.layout.refine import heading_not_caption, split_figure_captions
-from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.model import Region, RegionKind
 from pdf2md.source import PageView
 
 log = logging.getLogger(__name__)

@@ -129,10 +129,16 @@ def _aligned_boxes(page: PageView, pieces: Sequence[_Piece]) -> list[BBox]:
         if joins:
             run.append(row)
             continue
-        if len(run) >= _MIN_ROWS:
+        if len(run) >= _MIN_ROWS and not _all_prose(run):
             out.append(BBox.enclosing([p.bbox for r in run for p in r]))
         run = [row] if row and _is_tabular_row(row, page.width_pt) else []
     return out
+
+
+def _all_prose(run: Sequence[Sequence[_Piece]]) -> bool:
+    """Every piece a long run of words (about 20 characters or more): side-by-side prose,
+    not a table, which has at least one column of short labels or numbers."""
+    return all(p.bbox.width > 10 * max(p.bbox.height, 1.0) for row in run for p in row)
 
 
 def _rule_boxes(page: PageView) -> list[BBox]:
