@@ -26,6 +26,9 @@ def group_words(tokens: list[str]) -> list[str]:
     return out
 
 
+_SHORT_WORDS = frozenset({"on", "in", "if", "or", "as", "at", "by", "to", "is", "of", "a.e."})
+
+
 def _word(word: str) -> str:
     word = word.strip()
     if " " in word:
@@ -34,7 +37,7 @@ def _word(word: str) -> str:
         return "\\" + word
     if len(word) == 1:
         return f"\\mathrm{{{word}}}"
-    if len(word) >= 3 and word.islower():
+    if (len(word) >= 3 and word.islower()) or word in _SHORT_WORDS:
         return f"\\text{{{word}}}"
     return f"\\operatorname{{{word}}}"
 

@@ -44,6 +44,7 @@ class Piece:
     span: TextSpan
     kind: Kind
     shift: int  # -1 subscript, 0 on the line, +1 superscript
+    path: tuple[int, ...] = ()  # nested scripts: (-1, -1) is a subscript of a subscript
 
 
 @lru_cache(maxsize=1)
@@ -117,13 +118,33 @@ def _shift(span: TextSpan, base: float, size: float) -> int:
 def _pieces(line: TextLine, size: float) -> list[Piece]:
     base = _baseline(line)
     out: list[Piece] = []
+    previous: tuple[TextSpan, tuple[int, ...]] | None = None
     for span in line.spans:
         shift = _shift(span, base, size)
+        path = _script_path(span, shift, previous, size)
+        previous = (span, path) if shift else None
         is_math_font = bool(symbols.MATH_FONT_RE.search(span.font))
         for word in re.split(r"(\s+)", span.text):
             if word:
-                out.append(Piece(word, span, _classify(word, span, shift, is_math_font), shift))
+                kind = _classify(word, span, shift, is_math_font)
+                out.append(Piece(word, span, kind, shift, path))
     return _absorb_glued(out)
+
+
+def _script_path(
+    span: TextSpan, shift: int, previous: tuple[TextSpan, tuple[int, ...]] | None, size: float
+) -> tuple[int, ...]:
+    """Where a script span hangs: on the line's nucleus, or on the script just before it."""
+    if not shift:
+        return ()
+    if previous is not None:
+        before, path = previous
+        delta = span.origin_y - before.origin_y
+        if span.size < before.size * 0.85 and abs(delta) > size * 0.08:
+            return (*path, -1 if delta > 0 else 1)
+        if abs(delta) < size * 0.08 and abs(span.size - before.size) < 0.5:
+            return path
+    return (shift,)
 
 
 def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
@@ -230,8 +251,7 @@ def _text(text: str) -> str:
 
 def _latex(run: Sequence[Piece]) -> tuple[str, str]:
     """LaTeX for a run, and trailing punctuation to put after the closing ``$``."""
-    tokens: list[str] = []
-    groups: list[tuple[int, list[str]]] = []
+    groups: list[tuple[tuple[int, ...], list[str]]] = []
     for piece in run:
         if piece.kind is Kind.SPACE:
             continue
@@ -239,23 +259,39 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
         chars = [
             _token(c, style, piece.span) for c in piece.text if c.isprintable() or style == "cmex"
         ]
-        if groups and groups[-1][0] == piece.shift:
+        if groups and groups[-1][0] == piece.path:
             groups[-1][1].extend(chars)
-        elif groups and groups[-1][0] and piece.shift and chars == [r"\prime"]:
+        elif groups and groups[-1][0] and piece.path and chars == [r"\prime"]:
             groups[-1][1].append(r"^{\prime}")  # a prime on a script letter: g' in lambda_{g'}
         else:
-            groups.append((piece.shift, chars))
-    for shift, chars in groups:
-        if shift == 0:
-            chars = [r"^{\prime}" if c == r"\prime" else c for c in chars]
-        body = tok.join_tokens(_accented(tok.group_words(chars)))
-        tokens.append(body if shift == 0 else ("^" if shift > 0 else "_") + f"{{{body}}}")
-    latex = tok.join_tokens(tokens)
+            groups.append((piece.path, chars))
+    latex = tok.join_tokens(_nest(groups, 0))
     tail = ""
     while latex and latex[-1] in _TRAILING_PUNCT and not latex.endswith("\\,"):
         tail = latex[-1] + tail
         latex = latex[:-1]
     return latex.strip(), tail
+
+
+def _nest(groups: Sequence[tuple[tuple[int, ...], list[str]]], depth: int) -> list[str]:
+    """Tokens for groups of pieces at script ``depth``, deeper groups braced as scripts."""
+    out: list[str] = []
+    i = 0
+    while i < len(groups):
+        path, chars = groups[i]
+        if len(path) <= depth:
+            if not path:
+                chars = [r"^{\prime}" if c == r"\prime" else c for c in chars]
+            out.append(tok.join_tokens(_accented(tok.group_words(chars))))
+            i += 1
+            continue
+        j = i
+        while j < len(groups) and groups[j][0][: depth + 1] == path[: depth + 1]:
+            j += 1
+        inner = tok.join_tokens(_nest(groups[i:j], depth + 1))
+        out.append(("^" if path[depth] > 0 else "_") + f"{{{inner}}}")
+        i = j
+    return out
 
 
 def _accented(tokens: list[str]) -> list[str]:

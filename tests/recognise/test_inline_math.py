@@ -141,3 +141,16 @@ def test_merge_script_lines_rejoins_a_split_subscript(tmp_path: Path) -> None:
     assert [s.text for s in merged[0].spans][:2] == ["x", "i"]
     other = _line(_span("next line of text", 10, baseline=130.0))
     assert len(merge_script_lines([main, other])) == 2
+
+
+def test_nested_scripts_follow_size_and_baseline() -> None:
+    line = _line(
+        _span("vertex ", 10),
+        _span("v", 50, font="CMMI10"),
+        _span("i", 55, size=7.0, font="CMMI7", baseline=102.0),
+        _span("l", 58, size=5.0, font="CMMI5", baseline=103.5),
+        _span(" here", 62),
+    )
+    got = inline_markdown(line, 10.0)
+    assert got is not None
+    assert same_formula("v_{i_{l}}", got.split("$")[1]), got
