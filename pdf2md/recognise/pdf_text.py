@@ -19,7 +19,7 @@ from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.inline_math import inline_markdown, merge_script_lines
 from pdf2md.recognise.textfmt import (
-    LineWriter,
+    RowWriter,
     join_rows,
     normalise_text,
     paragraph_breaks,
@@ -99,7 +99,7 @@ class PdfTextRecogniser:
                 crop.page.links,
                 styles=styles,
                 chars=crop.page.chars_in,
-                line_writer=self._math_writer(crop),
+                row_writer=self._math_writer(crop),
             )
             for a, b in zip(breaks, breaks[1:])
         ]
@@ -107,12 +107,21 @@ class PdfTextRecogniser:
         kept = [p for p in paragraphs if any(ch.isalnum() for ch in p)]
         return "\n\n".join(escape_paragraph_start(p) for p in kept)
 
-    def _math_writer(self, crop: RegionCrop) -> LineWriter | None:
+    def _math_writer(self, crop: RegionCrop) -> RowWriter | None:
         """Inline math as ``$...$`` (unless ``options.pdf-text.inline_math`` is false)."""
         if not self.options.inline_math:
             return None
         body = crop.page.body_size_pt
-        return lambda line: inline_markdown(line, body)
+
+        def write(row: Sequence[TextLine]) -> str | None:
+            if len(row) == 1:
+                return inline_markdown(row[0], body)
+            # one visual row split into several lines (scripts): judge it as one line
+            spans = tuple(sorted((s for ln in row for s in ln.spans), key=lambda s: s.bbox.x0))
+            merged = TextLine(BBox.enclosing([ln.bbox for ln in row]), spans, row[0].block_index)
+            return inline_markdown(merged, body)
+
+        return write
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
         rows = visual_rows(attach_bullets(lines))

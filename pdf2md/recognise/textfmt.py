@@ -79,7 +79,7 @@ def _link_for(span: TextSpan, links: Sequence[Link]) -> str | None:
 
 
 CharSource = Callable[[BBox], Sequence[TextChar]]
-LineWriter = Callable[[TextLine], "str | None"]
+RowWriter = Callable[[Sequence[TextLine]], "str | None"]
 
 
 def _marker(span: TextSpan) -> str:
@@ -112,16 +112,15 @@ def _pieces(
     links: Sequence[Link],
     styles: bool,
     chars: CharSource | None = None,
-    line_writer: LineWriter | None = None,
+    row_writer: RowWriter | None = None,
 ) -> list[_Piece]:
+    written = row_writer(row) if row_writer is not None else None
+    if written is not None:  # e.g. a row with inline math, already Markdown
+        return [(written, "", None)]
     pieces: list[_Piece] = []
     for line in row:
         if pieces and not pieces[-1][0].endswith(" "):
             pieces.append((" ", "", None))
-        written = line_writer(line) if line_writer is not None else None
-        if written is not None:  # e.g. a line with inline math, already Markdown
-            pieces.append((written, "", None))
-            continue
         for span in line.spans:
             text = normalise_text(span.text)
             marker = _marker(span) if styles and text.strip() else ""
@@ -148,7 +147,7 @@ def styled_paragraph(
     *,
     styles: bool = True,
     chars: CharSource | None = None,
-    line_writer: LineWriter | None = None,
+    row_writer: RowWriter | None = None,
 ) -> str:
     """Rows of one paragraph as one line of Markdown.
 
@@ -157,7 +156,7 @@ def styled_paragraph(
     """
     pieces: list[_Piece] = []
     for row in rows:
-        row_pieces = _pieces(row, links, styles, chars, line_writer)
+        row_pieces = _pieces(row, links, styles, chars, row_writer)
         if not row_pieces or not "".join(p[0] for p in row_pieces).strip():
             continue
         first = row_pieces[0][0].lstrip()
