@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, parse_options
+from pdf2md.layout.refine import equation_not_text
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView, TextLine
@@ -136,7 +137,8 @@ class HeuristicLayout:
         for group in self._blocks(page, [*tables, *figures]):
             kind = self._classify(page, group, size)
             box = BBox.enclosing([ln.bbox for ln in group]).clip(page.bbox)
-            regions.append(self._region(page, len(regions), kind, box))
+            region = self._region(page, len(regions), kind, box)
+            regions.append(equation_not_text(region, page))
         return regions
 
     def _tables(self, page: PageView) -> list[BBox]:

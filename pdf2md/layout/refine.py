@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from pdf2md.math.inline import is_display_math
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.patterns import CAPTION_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView
@@ -52,3 +53,14 @@ def heading_not_caption(region: Region, page: PageView) -> Region:
     if CAPTION_RE.match(text) or not NUMBERED_HEADING_RE.match(text):
         return region
     return region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
+
+
+def equation_not_text(region: Region, page: PageView) -> Region:
+    """A text region whose every line is math (a display formula the layout took for
+    prose) is an equation, so the math recogniser reads it."""
+    if region.kind != RegionKind.TEXT:
+        return region
+    lines = page.lines_in(region.bbox)
+    if not lines or len(lines) > 6 or not is_display_math(lines, page.body_size_pt):
+        return region
+    return region.model_copy(update={"kind": RegionKind.EQUATION})

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pdf2md.model import BBox
-from pdf2md.recognise.inline_math import (
+from pdf2md.math.inline import (
     has_math,
     inline_markdown,
     is_display_math,
