@@ -150,7 +150,7 @@ def write_chart(path: Path, runs: Sequence[ConverterRun]) -> None:
     ax.set_xticklabels(names, rotation=30, ha="right", fontsize=8)
     ax.set_ylabel("score (%)")
     ax.set_ylim(0, 100)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title("pdf2md eval: main score per subset")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
