@@ -5,11 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  if ! command -v pdflatex >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+  # TeX Live builds the math test PDFs; node runs KaTeX for `pdf2md eval` and the math tests;
+  # DejaVu gives one Unicode math test a font with the glyphs it needs.
+  if ! command -v pdflatex >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 \
+      || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      texlive-latex-base texlive-latex-recommended texlive-fonts-recommended nodejs npm \
-      >/dev/null
+      texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
+      fonts-dejavu-core nodejs npm >/dev/null
   fi
 fi
 
@@ -21,7 +24,7 @@ PY=${PYTHON:-python3}
 # torchvision breaks transformers' image processors here; make sure nothing pulled it in.
 .venv/bin/python -m pip uninstall -y -q torchvision >/dev/null 2>&1 || true
 
-if command -v npm >/dev/null 2>&1 && [ -f pdf2md/eval/katex/package.json ]; then
-  (cd pdf2md/eval/katex && npm install --silent --no-audit --no-fund >/dev/null)
+if command -v npm >/dev/null 2>&1 && [ -f pdf2md/eval/katex/package-lock.json ]; then
+  npm ci --prefix pdf2md/eval/katex --silent --no-audit --no-fund >/dev/null
 fi
 echo "pdf2md is set up in .venv"
