@@ -14,11 +14,11 @@ import statistics
 from collections.abc import Sequence
 
 from pdf2md.backend import BackendContext, RegionCrop
-from pdf2md.model import Content, RegionKind
+from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.ocr.gate import holds_text
 from pdf2md.ocr.lines import LIST_MARKER, Word, join_lines, paragraphs
 from pdf2md.ocr.orientation import dark_mask
-from pdf2md.ocr.pages import OcrPage, OcrStats, PageOcr
+from pdf2md.ocr.pages import REGIONS_KEY, OcrPage, OcrStats, PageOcr
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,8 @@ def _assign_words(
     """Each word goes to one crop: the smallest crop of its page holding the word's centre.
 
     Keys are ``(page_index, word index)``, values ``id(crop)``; overlapping regions never
-    read the same word twice.
+    read the same word twice. A word that no region of the layout holds (the layout stored
+    its boxes on the page) goes to the nearest crop, so text the layout missed is not lost.
     """
     by_page: dict[int, list[RegionCrop]] = {}
     for crop in crops:
@@ -105,12 +106,25 @@ def _assign_words(
         if page is None:
             continue
         group = sorted(group, key=lambda c: c.bbox.area)
+        layout: Sequence[BBox] | None = group[0].page._cache.get(REGIONS_KEY)
         for j, box in enumerate(page.page_boxes):
             cx, cy = box.center
             hit = next((c for c in group if c.bbox.contains_point(cx, cy)), None)
+            if (
+                hit is None
+                and layout is not None
+                and not any(b.contains_point(cx, cy) for b in layout)
+            ):
+                hit = min(group, key=lambda c: _distance(c.bbox, cx, cy))
             if hit is not None:
                 owner[(index, j)] = id(hit)
     return owner
+
+
+def _distance(box: BBox, x: float, y: float) -> float:
+    dx = max(box.x0 - x, 0.0, x - box.x1)
+    dy = max(box.y0 - y, 0.0, y - box.y1)
+    return float(dx * dx + dy * dy)
 
 
 def region_text(words: Sequence[Word], kind: RegionKind) -> str:
