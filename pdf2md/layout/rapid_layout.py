@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _MAX_SIDE_PX = 2000
+_PAGE_FIGURE = 0.6
 
 CDLA_KINDS: dict[str, RegionKind] = {
     "text": RegionKind.TEXT,
@@ -140,10 +141,15 @@ class RapidLayout:
             bbox = geom.to_page(upright[i], size_px=size_px, dpi=dpi).clip(page.bbox)
             if bbox.area <= 0:
                 continue
+            kind = CDLA_KINDS.get(cls, RegionKind.TEXT)
+            if kind is RegionKind.FIGURE and bbox.area > _PAGE_FIGURE * page.bbox.area:
+                # A "figure" filling a scanned page is the page (handwriting, notes, forms):
+                # read it rather than crop it.
+                kind = RegionKind.TEXT
             regions.append(
                 Region(
                     id=f"p{page.page_index}-r{len(regions)}",
-                    kind=CDLA_KINDS.get(cls, RegionKind.TEXT),
+                    kind=kind,
                     bbox=bbox,
                     page_index=page.page_index,
                     order=len(regions),
