@@ -7,6 +7,8 @@ per-character view (``chars_in``) is computed only when a backend asks for it.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import io
 import logging
@@ -290,6 +292,12 @@ class PageView:
         return data
 
 
+def _malloc_trim() -> None:
+    """glibc keeps freed memory in its arenas; model inference fragments them page by page."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): no-op
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _span(raw: dict[str, Any]) -> TextSpan:
     origin = raw.get("origin", (0.0, raw["bbox"][3]))
     return TextSpan(
@@ -342,8 +350,10 @@ class SourceDocument:
             yield self.page(i)
 
     def release_caches(self) -> None:
-        """Empty MuPDF's resource store (fonts, images) so memory stays flat on long PDFs."""
+        """Empty MuPDF's resource store (fonts, images) and hand freed heap back to the OS,
+        so memory stays flat on long PDFs."""
         pymupdf.TOOLS.store_shrink(100)
+        _malloc_trim()
 
     def close(self) -> None:
         """Release the file."""
