@@ -167,7 +167,7 @@ def test_page_failing_in_backend_keeps_other_pages(make_pdf: Callable[..., Path]
             from pdf2md.backend import BackendContext
             from pdf2md.recognise.pdf_text import PdfTextRecogniser
 
-            self.inner = PdfTextRecogniser(BackendContext(profile=prof))
+            self.inner = PdfTextRecogniser(BackendContext(profile=prof.profile))
 
         def load(self) -> None:
             """Nothing to load."""
