@@ -41,14 +41,19 @@ print(json.dumps({"pages": pages, "wall_s": wall, "peak_rss_mb": rss, "stages": 
 """
 
 _MEMORY = r"""
-import json, sys, resource, pymupdf
+import json, sys
 from pdf2md.pipeline import convert
-path = sys.argv[1]
-n = pymupdf.open(path).page_count
+
+def rss_mb():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
 samples = []
-for start in range(0, n, 10):
-    convert(path, profile=sys.argv[2], pages=list(range(start, min(n, start + 10))))
-    samples.append((start + 10, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+def progress(done, total):
+    if done % 16 == 0 or done == total:
+        samples.append((done, rss_mb()))
+convert(sys.argv[1], profile=sys.argv[2], on_progress=progress)
 print(json.dumps(samples))
 """
 
@@ -56,7 +61,9 @@ print(json.dumps(samples))
 def _run(which: str, paths: list[str]) -> dict[str, object]:
     out = subprocess.run(
         [sys.executable, "-c", _WORKER, which, json.dumps(paths)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -73,21 +80,31 @@ def main() -> None:
     if args.limit:
         paths = paths[: args.limit]
     print(f"{len(paths)} PDFs")
+    if not paths:
+        args.converters = ""
     print("| converter | pages | wall s | pages/s | peak RSS MB | stages (s) |")
     print("|---|---:|---:|---:|---:|---|")
-    for which in args.converters.split(","):
+    for which in filter(None, args.converters.split(",")):
         r = _run(which, paths)
         pages, wall = int(r["pages"]), float(r["wall_s"])  # type: ignore[arg-type]
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())  # type: ignore[union-attr]
-        print(f"| {which} | {pages} | {wall:.1f} | {pages / wall:.2f} | "
-              f"{float(r['peak_rss_mb']):.0f} | {stages} |")  # type: ignore[arg-type]
+        print(
+            f"| {which} | {pages} | {wall:.1f} | {pages / wall:.2f} | "
+            f"{float(r['peak_rss_mb']):.0f} | {stages} |"
+        )  # type: ignore[arg-type]
     if args.memory:
         for profile in ("default",):
-            out = subprocess.run([sys.executable, "-c", _MEMORY, str(args.memory), profile],
-                                 capture_output=True, text=True, check=True)
+            out = subprocess.run(
+                [sys.executable, "-c", _MEMORY, str(args.memory), profile],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             samples = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"peak RSS (MB) after N pages of {args.memory.name}, {profile}: "
-                  + ", ".join(f"{n}: {m:.0f}" for n, m in samples))
+            print(
+                f"peak RSS (MB) after N pages of {args.memory.name}, {profile}: "
+                + ", ".join(f"{n}: {m:.0f}" for n, m in samples)
+            )
 
 
 if __name__ == "__main__":

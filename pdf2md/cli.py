@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -41,7 +42,9 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 def configure_logging(verbose: int, quiet: bool) -> None:
     """Set the root log level from -v/-q (the library itself never does)."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    level = (
+        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    )
     logging.basicConfig(level=level, format="pdf2md: %(levelname)s: %(message)s", stream=sys.stderr)
     if verbose < 2:
         for noisy in ("PIL", "onnxruntime", "matplotlib", "urllib3", "httpx"):
@@ -84,8 +87,12 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _overrides(
-    ocr: str | None, lang: str | None, page_markers: bool, no_images: bool,
-    vlm_url: str | None, vlm_model: str | None,
+    ocr: str | None,
+    lang: str | None,
+    page_markers: bool,
+    no_images: bool,
+    vlm_url: str | None,
+    vlm_model: str | None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if ocr:
@@ -106,21 +113,71 @@ def _overrides(
 @app.command("convert")
 def convert_command(
     pdf: Annotated[Path, typer.Argument(help="The PDF to convert.", show_default=False)],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    pages: Annotated[Optional[str], typer.Option("--pages", help="Pages to convert, 1-based: 1-3,7.")] = None,
-    profile: Annotated[str, typer.Option("--profile", "-p", help="Profile name (default, fast, scanned, scientific, vlm, vlm-page) or a .toml path.")] = "default",
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md: Markdown; json: every block with page, bbox, kind and recogniser.")] = "md",
-    images: Annotated[Optional[Path], typer.Option("--images", help="Folder for figure crops (default with -o: OUT_images/ beside the output; without -o: none).")] = None,
-    no_images: Annotated[bool, typer.Option("--no-images", help="Write no image files; figures are left out.")] = False,
-    password: Annotated[Optional[str], typer.Option("--password", help="Password of an encrypted PDF.")] = None,
-    page_markers: Annotated[bool, typer.Option("--page-markers", help="Write <!-- page N --> before each page's content.")] = False,
-    ocr: Annotated[Optional[str], typer.Option("--ocr", help="auto (OCR pages whose text layer is missing or bad), force or off.")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="OCR languages, e.g. eng or eng+deu.")] = None,
-    vlm_url: Annotated[Optional[str], typer.Option("--vlm-url", help="OpenAI-compatible endpoint for the vlm profiles.")] = None,
-    vlm_model: Annotated[Optional[str], typer.Option("--vlm-model", help="Model name at that endpoint.")] = None,
-    timeout: Annotated[Optional[float], typer.Option("--timeout", help="Give up on the document after this many seconds.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Fail on the first error instead of recording it.")] = False,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")] = 0,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    pages: Annotated[
+        str | None, typer.Option("--pages", help="Pages to convert, 1-based: 1-3,7.")
+    ] = None,
+    profile: Annotated[
+        str,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Profile: default, fast, scanned, scientific, vlm, vlm-page, or a .toml path.",
+        ),
+    ] = "default",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="md: Markdown; json: every block with page, bbox, kind and recogniser.",
+        ),
+    ] = "md",
+    images: Annotated[
+        Path | None,
+        typer.Option(
+            "--images",
+            help="Folder for figure crops (with -o: OUT_images/ beside it; stdout: none).",
+        ),
+    ] = None,
+    no_images: Annotated[
+        bool, typer.Option("--no-images", help="Write no image files; figures are left out.")
+    ] = False,
+    password: Annotated[
+        str | None, typer.Option("--password", help="Password of an encrypted PDF.")
+    ] = None,
+    page_markers: Annotated[
+        bool,
+        typer.Option("--page-markers", help="Write <!-- page N --> before each page's content."),
+    ] = False,
+    ocr: Annotated[
+        str | None,
+        typer.Option(
+            "--ocr", help="auto (OCR pages whose text layer is missing or bad), force or off."
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="OCR languages, e.g. eng or eng+deu.")
+    ] = None,
+    vlm_url: Annotated[
+        str | None,
+        typer.Option("--vlm-url", help="OpenAI-compatible endpoint for the vlm profiles."),
+    ] = None,
+    vlm_model: Annotated[
+        str | None, typer.Option("--vlm-model", help="Model name at that endpoint.")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help="Give up on the document after this many seconds."),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail on the first error instead of recording it.")
+    ] = False,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
+    ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
 ) -> None:
     """Convert one PDF to Markdown (or JSON)."""
@@ -136,7 +193,8 @@ def convert_command(
     try:
         page_list = parse_pages(pages) if pages else None
         resolved = resolve_profile(
-            profile, env=os.environ,
+            profile,
+            env=os.environ,
             overrides=_overrides(ocr, lang, page_markers, no_images, vlm_url, vlm_model),
         )
     except (Pdf2mdError, typer.BadParameter) as exc:
@@ -145,8 +203,14 @@ def convert_command(
     if images_dir is None and output is not None and not no_images:
         images_dir = output.with_name(f"{output.stem}_images")
     result = convert(
-        pdf, profile=resolved, pages=page_list, password=password,
-        images_dir=images_dir, strict=strict, timeout_s=timeout,
+        pdf,
+        on_progress=_progress_printer() if not quiet and sys.stderr.isatty() else None,
+        profile=resolved,
+        pages=page_list,
+        password=password,
+        images_dir=images_dir,
+        strict=strict,
+        timeout_s=timeout,
     )
     if result.status == "failed" or result.document is None:
         raise _fail(result.errors[0].message if result.errors else "conversion failed")
@@ -158,6 +222,26 @@ def convert_command(
         sys.stdout.write(text)
     else:
         write_atomic(output, text)
+
+
+def _progress_printer() -> Callable[[int, int], None]:
+    """A one-line progress display on stderr (only for terminals, only past 8 pages)."""
+    import time
+
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        if total <= 8:
+            return
+        rate = done / max(time.monotonic() - started, 1e-6)
+        eta = (total - done) / rate if rate else 0.0
+        end = "\n" if done == total else ""
+        sys.stderr.write(
+            f"\rpdf2md: {done}/{total} pages, {rate:.1f} pages/s, {eta:.0f} s left{end}"
+        )
+        sys.stderr.flush()
+
+    return show
 
 
 @profile_app.command("show")
@@ -206,7 +290,12 @@ def _version_callback(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version_callback, is_eager=True, help="Print the version."
+        ),
+    ] = False,
 ) -> None:
     """Convert PDFs to clean Markdown."""
 

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pdf2md.model import Block, Document, Page, RegionKind
+from pdf2md.patterns import NUMBERED_HEADING_RE
 from pdf2md.profile import DocumentSettings
 
 _NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
@@ -61,20 +62,30 @@ def remove_furniture(pages: list[Page]) -> list[Page]:
         keys = {
             _norm_key(b.content.text)
             for b in page.blocks
-            if _in_margin(b, page) and len(b.content.text) < 200
+            if (_in_margin(b, page) or b.region.kind.is_furniture) and len(b.content.text) < 200
         }
         repeats.update(keys)
     threshold = max(3, int(0.4 * len(pages)) + 1) if len(pages) >= 3 else None
     out: list[Page] = []
     for page in pages:
-        kept = tuple(b for b in page.blocks if not _is_furniture(b, page, repeats, threshold))
+        blocks = [_rescued_heading(b, repeats) or b for b in page.blocks]
+        kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold))
         out.append(page.model_copy(update={"blocks": kept}))
     return out
 
 
-def _is_furniture(
-    block: Block, page: Page, repeats: Counter[str], threshold: int | None
-) -> bool:
+def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
+    """A "page header" that is a numbered section heading seen once is a section header."""
+    text = block.content.text.strip()
+    if block.region.kind != RegionKind.PAGE_HEADER or repeats[_norm_key(text)] > 1:
+        return None
+    if not NUMBERED_HEADING_RE.match(text):
+        return None
+    region = block.region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
+    return block.model_copy(update={"region": region})
+
+
+def _is_furniture(block: Block, page: Page, repeats: Counter[str], threshold: int | None) -> bool:
     if block.region.kind.is_furniture:
         return True
     if block.region.kind not in (*_TEXT_KINDS, RegionKind.SECTION_HEADER, RegionKind.TITLE):
@@ -95,9 +106,7 @@ def _outline_levels(outline: Sequence[tuple[int, str, int]]) -> dict[str, int]:
     top = min(level for level, _t, _p in outline)
     tops = [i for i, (level, _t, _p) in enumerate(outline) if level == top]
     offset = 1 - top if tops == [0] and len(outline) > 1 else 2 - top
-    return {
-        _norm_key(title): level + offset for level, title, _page in outline if title.strip()
-    }
+    return {_norm_key(title): level + offset for level, title, _page in outline if title.strip()}
 
 
 def _numbering_depth(text: str) -> int | None:
@@ -121,7 +130,9 @@ def assign_heading_levels(
     out: list[Page] = []
     for page in pages:
         blocks = tuple(
-            b.model_copy(update={"region": b.region.model_copy(update={"level": levels[b.region.id]})})
+            b.model_copy(
+                update={"region": b.region.model_copy(update={"level": levels[b.region.id]})}
+            )
             if b.region.id in levels
             else b
             for b in page.blocks
@@ -211,21 +222,28 @@ def join_continued_paragraphs(pages: list[Page]) -> list[Page]:
     for pi, page in enumerate(pages):
         for bi, block in enumerate(page.blocks):
             if block.region.kind != RegionKind.TEXT:
-                if block.region.kind not in (RegionKind.FIGURE, RegionKind.CAPTION, RegionKind.TABLE):
+                if block.region.kind not in (
+                    RegionKind.FIGURE,
+                    RegionKind.CAPTION,
+                    RegionKind.TABLE,
+                ):
                     previous = None
                 continue
             if previous is not None and _continues(previous, block, previous_loc, (pi, bi)):
                 joined = _join_kind(previous.content.text)
                 if joined == "direct":
                     base = rewritten.get(previous.region.id, previous)
-                    rewritten[previous.region.id] = _with_text(base, base.content.text.rstrip()[:-1])
+                    rewritten[previous.region.id] = _with_text(
+                        base, base.content.text.rstrip()[:-1]
+                    )
                 rewritten[block.region.id] = block.model_copy(update={"joins": joined})
             previous, previous_loc = block, (pi, bi)
     return [_apply(page, rewritten) for page in pages]
 
 
-def _continues(prev: Block, block: Block, prev_loc: tuple[int, int] | None,
-               loc: tuple[int, int]) -> bool:
+def _continues(
+    prev: Block, block: Block, prev_loc: tuple[int, int] | None, loc: tuple[int, int]
+) -> bool:
     text_prev = prev.content.text.rstrip()
     text_next = block.content.text.lstrip()
     if not text_prev or not text_next or "\n\n" in text_next[:1]:

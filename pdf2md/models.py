@@ -15,7 +15,7 @@ from pdf2md.errors import BackendUnavailable
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """One model a backend needs: its store name, hub repo id and the files that prove it is there."""
+    """One model a backend needs: store name, hub repo id, files that prove it is present."""
 
     name: str
     repo_id: str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from pdf2md.model import (
     Region,
     RegionKind,
     Result,
+    Status,
 )
 from pdf2md.order import order_regions
 from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
@@ -48,6 +49,7 @@ class _Run:
     pool: BackendPool
     strict: bool
     deadline: float | None
+    on_progress: Callable[[int, int], None] | None = None
     errors: list[ErrorItem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -91,6 +93,7 @@ def convert(
     strict: bool = False,
     timeout_s: float | None = None,
     backends: dict[str, object] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Result:
     """Convert one PDF to Markdown.
 
@@ -104,6 +107,7 @@ def convert(
         strict: raise on the first error instead of recording it.
         timeout_s: give up (status ``failed``) after this many seconds.
         backends: ready backend instances by name, overriding the registry (for tests).
+        on_progress: called with ``(pages_done, pages_total)`` after each batch of pages.
 
     Returns:
         A :class:`~pdf2md.model.Result`; it never raises for bad input unless ``strict``.
@@ -125,7 +129,7 @@ def convert(
             sink = DirectoryAssetSink(folder, prefix)
         context = BackendContext(profile=prof, assets=sink)
         deadline = time.monotonic() + timeout_s if timeout_s else None
-        run = _Run(prof, BackendPool(context, dict(backends or {})), strict, deadline)
+        run = _Run(prof, BackendPool(context, dict(backends or {})), strict, deadline, on_progress)
         run.tick("source", started)
         try:
             return _convert_open(src, run, pages)
@@ -158,6 +162,10 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         run.check_deadline()
         views = [src.page(i) for i in indices[start : start + PAGE_BATCH]]
         out_pages.extend(_convert_batch(views, run))
+        del views
+        src.release_caches()
+        if run.on_progress is not None:
+            run.on_progress(len(out_pages), len(indices))
     t = time.perf_counter()
     doc = Document(
         source_path=str(src.path),
@@ -174,7 +182,7 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
     markdown = render_markdown(doc, page_markers=run.profile.document.page_markers).text
     run.tick("render", t)
     failed_pages = sum(1 for p in doc.pages if p.method == "failed")
-    status = "ok" if not run.errors else "partial"
+    status: Status = "ok" if not run.errors else "partial"
     if failed_pages == len(doc.pages):
         status = "failed"
     return Result(
@@ -290,7 +298,9 @@ def _detect(name: str, views: list[PageView], run: _Run) -> list[list[Region]]:
         log.warning("layout %s failed: %s", name, exc)
         run.record(
             ErrorItem(
-                stage="layout", backend=name, page_index=views[0].page_index,
+                stage="layout",
+                backend=name,
+                page_index=views[0].page_index,
                 message=f"{type(exc).__name__}: {exc}",
             )
         )

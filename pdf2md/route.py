@@ -96,7 +96,9 @@ def _call(
         page = crops[0].region.page_index if crops else None
         record(
             ErrorItem(
-                stage="recognise", backend=name, page_index=page,
+                stage="recognise",
+                backend=name,
+                page_index=page,
                 message=f"{type(exc).__name__}: {exc}",
             )
         )

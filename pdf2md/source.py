@@ -7,6 +7,8 @@ per-character view (``chars_in``) is computed only when a backend asks for it.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import hashlib
 import io
 import logging
@@ -28,7 +30,9 @@ log = logging.getLogger(__name__)
 
 # Ligatures expanded (no TEXT_PRESERVE_LIGATURES); images and vector paths not inlined.
 _TEXT_FLAGS = (
-    pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
+    pymupdf.TEXT_PRESERVE_WHITESPACE
+    | pymupdf.TEXT_MEDIABOX_CLIP
+    | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE
 )
 
 _BOLD = 16
@@ -169,7 +173,9 @@ class PageView:
         out: list[TextLine] = []
         for b_index, block in enumerate(self.text_dict.get("blocks", ())):
             for line in block.get("lines", ()):
-                spans = tuple(_span(s) for s in line.get("spans", ()) if s.get("text"))
+                spans = tuple(
+                    self._respaced(_span(s)) for s in line.get("spans", ()) if s.get("text")
+                )
                 if not spans or not "".join(s.text for s in spans).strip():
                     continue
                 out.append(
@@ -177,15 +183,38 @@ class PageView:
                         bbox=BBox(*line["bbox"]),
                         spans=spans,
                         block_index=b_index,
-                        direction=tuple(line.get("dir", (1.0, 0.0))),  # type: ignore[arg-type]
+                        direction=(float(line["dir"][0]), float(line["dir"][1])),
                     )
                 )
         return tuple(out)
 
+    def _respaced(self, span: TextSpan) -> TextSpan:
+        """Put back word spaces a PDF left out (words placed by position alone).
+
+        Only long runs with no space at all are checked, glyph by glyph: a gap wider than
+        a tenth of the font size between two glyphs is a word break.
+        """
+        if len(span.text) < 25 or " " in span.text or not span.text.isprintable():
+            return span
+        chars = [c for c in self.chars_in(span.bbox) if span.bbox.contains_point(*c.bbox.center)]
+        if len(chars) != len(span.text):
+            return span
+        wide = [ch.bbox.x0 - prev.bbox.x1 > 0.1 * span.size for prev, ch in zip(chars, chars[1:])]
+        if not any(wide) or sum(wide) > 0.4 * len(wide):  # none, or letter-spaced (tracking)
+            return span
+        out = [chars[0].char]
+        for ch, gap in zip(chars[1:], wide):
+            out.append(" " + ch.char if gap else ch.char)
+        return TextSpan(**{**span.__dict__, "text": "".join(out)})
+
     def lines_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[TextLine]:
         """Lines whose area lies at least ``min_overlap`` inside ``bbox``, in stream order."""
-        return [ln for ln in self.lines if ln.bbox.overlap_ratio(bbox) >= min_overlap or (
-            ln.bbox.area == 0 and bbox.contains_point(*ln.bbox.center))]
+        return [
+            ln
+            for ln in self.lines
+            if ln.bbox.overlap_ratio(bbox) >= min_overlap
+            or (ln.bbox.area == 0 and bbox.contains_point(*ln.bbox.center))
+        ]
 
     def chars_in(self, bbox: BBox) -> list[TextChar]:
         """Every glyph whose centre lies in ``bbox`` (computed on demand, per call)."""
@@ -263,6 +292,12 @@ class PageView:
         return data
 
 
+def _malloc_trim() -> None:
+    """glibc keeps freed memory in its arenas; model inference fragments them page by page."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): no-op
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
 def _span(raw: dict[str, Any]) -> TextSpan:
     origin = raw.get("origin", (0.0, raw["bbox"][3]))
     return TextSpan(
@@ -313,6 +348,12 @@ class SourceDocument:
         """Views of the given pages (all by default), in order."""
         for i in indices if indices is not None else range(self.page_count):
             yield self.page(i)
+
+    def release_caches(self) -> None:
+        """Empty MuPDF's resource store (fonts, images) and hand freed heap back to the OS,
+        so memory stays flat on long PDFs."""
+        pymupdf.TOOLS.store_shrink(100)
+        _malloc_trim()
 
     def close(self) -> None:
         """Release the file."""

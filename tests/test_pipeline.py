@@ -137,3 +137,73 @@ def test_many_pages_stream_in_batches(make_pdf: Callable[..., Path]) -> None:
     assert result.status == "ok"
     assert result.document is not None and len(result.document.pages) == 20
     assert result.markdown.count("Column2 para3 starts") == 20
+
+
+def test_zero_page_pdf_is_a_clear_error(tmp_path: Path) -> None:
+    pdf = tmp_path / "zero.pdf"
+    pdf.write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+        b"trailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    result = convert(pdf)
+    assert result.status == "failed" and "no pages" in result.errors[0].message
+
+
+def test_page_failing_in_backend_keeps_other_pages(make_pdf: Callable[..., Path]) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        for n in range(3):
+            doc.new_page().insert_text((72, 100), f"Body of page {n + 1}.", fontsize=11)
+
+    pdf = make_pdf("three.pdf", build)
+    from pdf2md.profile import resolve_profile
+
+    prof = resolve_profile("fast", overrides={"route.text": ["pdf-text"]})
+
+    class PageTwoFails:
+        name = "pdf-text"
+
+        def __init__(self) -> None:
+            from pdf2md.backend import BackendContext
+            from pdf2md.recognise.pdf_text import PdfTextRecogniser
+
+            self.inner = PdfTextRecogniser(BackendContext(profile=prof.profile))
+
+        def load(self) -> None:
+            """Nothing to load."""
+
+        def recognise(self, crops):  # type: ignore[no-untyped-def]
+            if any(c.region.page_index == 1 for c in crops):
+                raise RuntimeError("boom on page 2")
+            return self.inner.recognise(crops)
+
+    progress: list[tuple[int, int]] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("pdf2md.pipeline.PAGE_BATCH", 1)
+        result = convert(
+            pdf,
+            profile=prof,
+            backends={"pdf-text": PageTwoFails()},
+            on_progress=lambda d, t: progress.append((d, t)),
+        )
+    assert result.status == "partial"
+    assert "Body of page 1." in result.markdown and "Body of page 3." in result.markdown
+    assert "page 2" not in result.markdown
+    assert result.errors[0].page_index == 1 and "boom" in result.errors[0].message
+    assert result.document is not None and result.document.pages[1].method == "failed"
+    assert progress == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_words_placed_without_spaces_get_them_back(make_pdf: Callable[..., Path]) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page()
+        writer = pymupdf.TextWriter(page.rect)
+        font = pymupdf.Font("helv")
+        x = 72.0
+        for word in ("Words", "placed", "by", "position", "alone", "without", "spaces"):
+            writer.append((x, 100), word, font=font, fontsize=11)
+            x += font.text_length(word, fontsize=11) + 1.5
+        writer.write_text(page)
+
+    md = convert(make_pdf("nospace.pdf", build), profile="fast").markdown
+    assert md.strip() == "Words placed by position alone without spaces"

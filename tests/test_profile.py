@@ -41,7 +41,7 @@ def test_precedence_cli_over_env_over_file() -> None:
 
 def test_unknown_recogniser_in_route_lists_known() -> None:
     profile = resolve_profile("default", overrides={"route.table": ["tabel-model"]}).profile
-    with pytest.raises(ConfigError, match="known: .*pdf-text"):
+    with pytest.raises(ConfigError, match=r"known: .*pdf-text"):
         validate_route(profile.route)
     assert "pdf-text" in RECOGNISERS
 

@@ -9,6 +9,7 @@ pages that need it (see ``layout.model_pages`` in the profile).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict
 from pdf2md.backend import BackendContext, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.layout.coverage import cover_orphan_lines, drop_nested
+from pdf2md.layout.heuristic import body_size
+from pdf2md.layout.refine import heading_not_caption, split_figure_captions
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.source import PageView
 
@@ -74,6 +77,7 @@ class PymupdfLayout:
     def _detect_one(self, page: PageView) -> list[Region]:
         raw: Any = page.page
         raw.get_layout()
+        size = body_size(page.lines)
         regions: list[Region] = []
         for n, item in enumerate(raw.layout_information or ()):
             x0, y0, x1, y1, label = item[:5]
@@ -90,7 +94,31 @@ class PymupdfLayout:
                     detector=self.name,
                 )
             )
-        regions = drop_nested(regions)
+        regions = [_demote_plain_header(r, page, size) for r in drop_nested(regions)]
+        regions = [heading_not_caption(r, page) for r in regions]
+        regions = [part for r in regions for part in split_figure_captions(r, page)]
         return cover_orphan_lines(
             regions, page.lines, page_index=page.page_index, detector=self.name
         )
+
+
+_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[IVXLC]+)\.?\s+\S")
+
+
+def _demote_plain_header(region: Region, page: PageView, body_pt: float) -> Region:
+    """A "section header" in the body font, neither bold, larger, numbered nor in capitals
+    (an author line, a lead-in phrase) is text."""
+    if region.kind != RegionKind.SECTION_HEADER:
+        return region
+    lines = page.lines_in(region.bbox)
+    spans = [s for ln in lines for s in ln.spans if s.text.strip()]
+    if not spans:
+        return region
+    text = " ".join(ln.text.strip() for ln in lines)
+    bold = all(s.is_bold for s in spans)
+    larger = max(s.size for s in spans) >= 1.1 * body_pt
+    letters = [c for c in text if c.isalpha()]
+    capitals = bool(letters) and all(c.isupper() for c in letters)
+    if bold or larger or capitals or _NUMBERED.match(text):
+        return region
+    return region.model_copy(update={"kind": RegionKind.TEXT})

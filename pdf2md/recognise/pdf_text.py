@@ -13,17 +13,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from pdf2md.backend import BackendContext, RegionCrop
-from pdf2md.layout.heuristic import BULLET_RE
 from pdf2md.model import BBox, Content, RegionKind
+from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.textfmt import (
     join_rows,
-    merge_drop_caps,
     normalise_text,
     paragraph_breaks,
     styled_paragraph,
-    visual_rows,
 )
 from pdf2md.source import TextLine
+from pdf2md.textlines import attach_bullets, merge_drop_caps, visual_rows
 
 VERSION = "1"
 _ENUM_RE = re.compile(r"^\s*\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})([.)])\s+")
@@ -90,7 +89,8 @@ class PdfTextRecogniser:
         return "\n\n".join(escape_paragraph_start(p) for p in kept)
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
-        rows = visual_rows(lines)
+        rows = visual_rows(attach_bullets(lines))
+        links = crop.page.links
         plain = [normalise_text(" ".join(ln.text for ln in r)) for r in rows]
         items: list[list[list[TextLine]]] = []
         markers: list[str] = []
@@ -100,7 +100,7 @@ class PdfTextRecogniser:
                 markers.append(_list_marker(raw))
             items[-1].append(row)
         return "\n".join(
-            f"{m} {_strip_marker(styled_paragraph(item, crop.page.links, chars=crop.page.chars_in))}"
+            f"{m} {_strip_marker(styled_paragraph(item, links, chars=crop.page.chars_in))}"
             for m, item in zip(markers, items)
         )
 
@@ -173,7 +173,7 @@ def _code_text(lines: list[TextLine]) -> str:
     char_w = sorted(widths)[len(widths) // 2] if widths else 5.0
     out = []
     for row in rows:
-        indent = int(round((row[0].bbox.x0 - left) / max(char_w, 1.0)))
+        indent = round((row[0].bbox.x0 - left) / max(char_w, 1.0))
         out.append(" " * indent + normalise_text(" ".join(ln.text.rstrip() for ln in row)))
     body = "\n".join(out).replace("```", "'''")
     return f"```\n{body}\n```"

@@ -1,0 +1,144 @@
+"""What ``pdf2md eval`` writes: the summary table, ``results.json`` and ``chart.png``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pdf2md.eval.benchtests import TEST_TYPES
+from pdf2md.eval.scoring import SubsetResult
+
+
+@dataclass
+class ConverterRun:
+    """Everything measured for one converter."""
+
+    spec: str
+    available: bool
+    message: str = ""
+    pages: int = 0
+    seconds: float = 0.0
+    conversions: int = 0
+    failures: int = 0
+    subsets: list[SubsetResult] = field(default_factory=list)
+
+    @property
+    def pages_per_second(self) -> float | None:
+        """Converted pages per second of conversion time (None when nothing was converted)."""
+        return self.pages / self.seconds if self.seconds > 0 else None
+
+    def olmocr_mean(self) -> float | None:
+        """olmOCR-bench headline: the plain mean of the per-JSONL-file pass rates."""
+        scores = [s.score for s in self.subsets if s.kind == "olmocr"]
+        return sum(scores) / len(scores) if scores else None
+
+    def type_rate(self, kind: str) -> float | None:
+        """Pass rate of one olmOCR test type over all olmOCR subsets (weighted by tests)."""
+        passed = total = 0.0
+        for s in self.subsets:
+            if s.kind == "olmocr" and kind in s.counts:
+                passed += s.by_type[kind] * s.counts[kind]
+                total += s.counts[kind]
+        return passed / total if total else None
+
+    def markdown_metric(self, name: str) -> float | None:
+        """Mean of a markdown-subset metric over all markdown documents that have it."""
+        values = [
+            d.metrics[name]
+            for s in self.subsets
+            if s.kind == "markdown"
+            for d in s.documents
+            if d.metrics.get(name) is not None
+        ]
+        present = [v for v in values if v is not None]
+        return sum(present) / len(present) if present else None
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}"
+
+
+def summary_columns(runs: Sequence[ConverterRun]) -> list[str]:
+    """Column names of the summary table, from what the runs contain."""
+    subsets = [s.subset for s in next((r.subsets for r in runs if r.subsets), [])]
+    kinds = [k for k in TEST_TYPES if any(r.type_rate(k) is not None for r in runs)]
+    extra = ["olmOCR mean"] if any(r.olmocr_mean() is not None for r in runs) else []
+    md = [m for m in ("headings", "tables") if any(r.markdown_metric(m) is not None for r in runs)]
+    return ["converter", *subsets, *extra, *kinds, *(f"md {m}" for m in md), "pages/s", "failures"]
+
+
+def summary_table(runs: Sequence[ConverterRun]) -> str:
+    """A Markdown table: one row per converter, scores in percent."""
+    columns = summary_columns(runs)
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for run in runs:
+        if not run.available:
+            lines.append(f"| {run.spec} | " + f"not run: {run.message} |")
+            continue
+        by_subset = {s.subset: s.score for s in run.subsets}
+        cells = [run.spec]
+        for column in columns[1:]:
+            if column in by_subset:
+                cells.append(_pct(by_subset[column]))
+            elif column == "olmOCR mean":
+                cells.append(_pct(run.olmocr_mean()))
+            elif column in TEST_TYPES:
+                cells.append(_pct(run.type_rate(column)))
+            elif column.startswith("md "):
+                cells.append(_pct(run.markdown_metric(column[3:])))
+            elif column == "pages/s":
+                pps = run.pages_per_second
+                cells.append("–" if pps is None else f"{pps:.2f}")
+            elif column == "failures":
+                cells.append(f"{run.failures}/{run.conversions}")
+            else:
+                cells.append("–")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def results_json(runs: Sequence[ConverterRun], meta: dict[str, Any]) -> dict[str, Any]:
+    """The full results as plain JSON data (deterministic key order)."""
+    converters = []
+    for run in runs:
+        record = asdict(run)
+        record["pages_per_second"] = run.pages_per_second
+        record["olmocr_mean"] = run.olmocr_mean()
+        converters.append(record)
+    return {"meta": meta, "converters": converters}
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write JSON with sorted keys so identical results give identical files (timings aside)."""
+    path.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", "utf-8")
+
+
+def write_chart(path: Path, runs: Sequence[ConverterRun]) -> None:
+    """A grouped bar chart of each subset's main score per converter (PNG)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    shown = [r for r in runs if r.available and r.subsets]
+    if not shown:
+        return
+    names = [s.subset for s in shown[0].subsets]
+    width = 0.8 / len(shown)
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * len(names) + 2), 4.5))
+    for i, run in enumerate(shown):
+        scores = {s.subset: 100 * s.score for s in run.subsets}
+        xs = [j + i * width for j in range(len(names))]
+        ax.bar(xs, [scores.get(n, 0.0) for n in names], width, label=run.spec)
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(names))])
+    ax.set_xticklabels(names, rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel("score (%)")
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize=8)
+    ax.set_title("pdf2md eval: main score per subset")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
