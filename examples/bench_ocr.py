@@ -178,7 +178,7 @@ def quality(args: argparse.Namespace) -> None:
         systems["pymupdf4llm:ocr"] = lambda pdf, lang: _pymupdf4llm(pdf)
     scores: dict[tuple[str, str], list[float]] = {}
     pages = [p for p in corpus_pages(Path(args.corpus)) if args.only in p[0]]
-    for name, pdf, md, lang in pages[: args.limit]:
+    for name, pdf, md, lang in pages[args.start : args.start + args.limit]:
         truth = md.read_text(encoding="utf-8")
         for system, fn in systems.items():
             if system == "pdf2md:tesseract" and lang != "english":
@@ -220,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     sp.add_argument("--engines", nargs="+", default=["tesseract", "rapidocr"])
     q = sub.add_parser("quality")
     q.add_argument("corpus")
-    q.add_argument("--engines", nargs="+", default=["tesseract", "rapidocr"])
+    q.add_argument("--engines", nargs="*", default=["tesseract", "rapidocr"])
+    q.add_argument("--start", type=int, default=0, help="skip the first N pages")
     q.add_argument("--limit", type=int, default=1000)
     q.add_argument("--only", default="", help="only pages whose name contains this")
     q.add_argument("--no-pymupdf4llm", action="store_true")

@@ -23,7 +23,7 @@ from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.ocr.gate import holds_text
 from pdf2md.ocr.lines import Line, Word, order_blocks
 from pdf2md.ocr.orientation import OrientationClassifier, PageGeometry, dark_mask
-from pdf2md.ocr.pages import NO_TEXT_KEY, cached_geometry, page_dpi
+from pdf2md.ocr.pages import NO_TEXT_KEY, REGIONS_KEY, cached_geometry, page_dpi
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _MAX_SIDE_PX = 2000
+_PAGE_FIGURE = 0.6
 
 CDLA_KINDS: dict[str, RegionKind] = {
     "text": RegionKind.TEXT,
@@ -140,10 +141,15 @@ class RapidLayout:
             bbox = geom.to_page(upright[i], size_px=size_px, dpi=dpi).clip(page.bbox)
             if bbox.area <= 0:
                 continue
+            kind = CDLA_KINDS.get(cls, RegionKind.TEXT)
+            if kind is RegionKind.FIGURE and bbox.area > _PAGE_FIGURE * page.bbox.area:
+                # A "figure" filling a scanned page is the page (handwriting, notes, forms):
+                # read it rather than crop it.
+                kind = RegionKind.TEXT
             regions.append(
                 Region(
                     id=f"p{page.page_index}-r{len(regions)}",
-                    kind=CDLA_KINDS.get(cls, RegionKind.TEXT),
+                    kind=kind,
                     bbox=bbox,
                     page_index=page.page_index,
                     order=len(regions),
@@ -171,6 +177,7 @@ class RapidLayout:
             if crop is not None and crop.size and not holds_text(crop):
                 free.append(region.bbox)
         page._cache[NO_TEXT_KEY] = tuple(free)
+        page._cache[REGIONS_KEY] = tuple(r.bbox for r in regions)
 
 
 def _dedupe(found: list[tuple[Any, str, float]]) -> list[tuple[Any, str, float]]:
@@ -207,10 +214,10 @@ def _uncovered_ink(
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     out: list[tuple[int, int, int, int]] = []
     for x, y, w, h, _area in stats[1:count]:
-        if w < 8 or h < 5:
-            continue
         part = rest[y : y + h, x : x + w]
-        if (part.sum() >= 30 and holds_text(np.pad(part, 4))) or (w > 3 * h and part.sum() >= 30):
+        # Any sizeable ink counts (CDLA misses whole paragraphs, and CJK glyphs fail the
+        # glyph-row test of the gate); OCR spends little on a smudge.
+        if w >= 8 and h >= 8 and part.sum() >= 30:
             out.append((int(x), int(y), int(x + w), int(y + h)))
     return out
 

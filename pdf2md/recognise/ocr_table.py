@@ -88,6 +88,16 @@ def _column_edges(rows: Sequence[Sequence[Word]], min_gap: float) -> list[float]
     return edges
 
 
+def _row_edges(row: Sequence[Word], min_gap: float) -> list[float]:
+    """Column edges from the gaps of one (the fullest) row: for tables whose other rows are
+    mostly empty, where no strip is open in most rows."""
+    return [
+        (a.bbox.x1 + b.bbox.x0) / 2
+        for a, b in zip(row, row[1:], strict=False)
+        if b.bbox.x0 - a.bbox.x1 >= 2 * min_gap
+    ]
+
+
 def table_grid(words: Sequence[Word]) -> list[list[str]] | None:
     """Cell texts row by row, or ``None`` where fewer than 2 rows or 2 columns appear."""
     if not words:
@@ -96,7 +106,8 @@ def table_grid(words: Sequence[Word]) -> list[list[str]] | None:
         sorted((w for ln in r for w in ln.words), key=lambda w: w.bbox.x0)
         for r in _rows([Line((w,)) for w in words])
     ]
-    edges = _column_edges(rows, 0.8 * median_height(words))
+    min_gap = 0.8 * median_height(words)
+    edges = _column_edges(rows, min_gap) or _row_edges(max(rows, key=len), min_gap)
     if len(rows) < 2 or not edges:
         return None
     grid: list[list[str]] = []

@@ -14,11 +14,11 @@ import statistics
 from collections.abc import Sequence
 
 from pdf2md.backend import BackendContext, RegionCrop
-from pdf2md.model import Content, RegionKind
+from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.ocr.gate import holds_text
 from pdf2md.ocr.lines import LIST_MARKER, Word, join_lines, paragraphs
 from pdf2md.ocr.orientation import dark_mask
-from pdf2md.ocr.pages import OcrPage, OcrStats, PageOcr
+from pdf2md.ocr.pages import REGIONS_KEY, OcrPage, OcrStats, PageOcr
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +52,49 @@ class OcrTextRecogniser:
         return f"ocr:{self._ocr.engine_name}@{version}"
 
     def recognise(self, crops: Sequence[RegionCrop]) -> list[Content | None]:
-        """One Content per crop; ``None`` for a figure the gate finds text-free."""
-        wanted = [c for c in crops if c.region.kind is not RegionKind.FIGURE or _figure_has_text(c)]
-        pages = self._ocr.pages([c.page for c in wanted]) if wanted else {}
-        owner = _assign_words(crops, pages)
-        out: list[Content | None] = []
-        for crop in crops:
-            page = pages.get(crop.region.page_index)
-            out.append(None if page is None else self._content(crop, page, owner))
+        """One Content per crop, or ``None`` where the text gate finds nothing to read.
+
+        Crops of pages that need OCR share one OCR pass per page. A crop of a page whose text
+        layer is fine (the text layer had no text there) is OCR'd alone, after the gate.
+        """
+        readable = [c for c in crops if _needs_gate(c) is False or _has_text(c)]
+        whole = [c for c in readable if not c.text_layer_ok]
+        pages = self._ocr.pages([c.page for c in whole]) if whole else {}
+        owner = _assign_words(whole, pages)
+        answers: dict[int, Content | None] = {}
+        for crop in whole:
+            answers[id(crop)] = self._content(
+                crop, _owned(pages[crop.region.page_index], owner, crop)
+            )
+        for crop in readable:
+            if crop.text_layer_ok:
+                answers[id(crop)] = self._read_region(crop)
+        self._log_stats()
+        return [answers.get(id(c)) for c in crops]
+
+    def _read_region(self, crop: RegionCrop) -> Content | None:
+        """OCR one region of an otherwise born-digital page (no turning upright)."""
+        dpi = self.context.profile.ocr.dpi
+        image = crop.page.render(crop.bbox, dpi=dpi).convert("L")
+        k = 72.0 / dpi
+        x0, y0 = crop.bbox.x0, crop.bbox.y0
+        words = [
+            Word(
+                w.text,
+                BBox(
+                    x0 + w.bbox_px.x0 * k,
+                    y0 + w.bbox_px.y0 * k,
+                    x0 + w.bbox_px.x1 * k,
+                    y0 + w.bbox_px.y1 * k,
+                ),
+                w.confidence,
+                w.line_id,
+            )
+            for w in self._ocr.engine.read([image])[0]
+        ]
+        return self._content(crop, words) if words else None
+
+    def _log_stats(self) -> None:
         shown = self.stats
         if shown.pages:
             log.info(
@@ -68,12 +103,8 @@ class OcrTextRecogniser:
                 shown.pages_skipped,
                 100 * shown.skipped_share,
             )
-        return out
 
-    def _content(
-        self, crop: RegionCrop, page: OcrPage, owner: dict[tuple[int, int], int]
-    ) -> Content:
-        words = [w for j, w in enumerate(page.words) if owner.get((page.page_index, j)) == id(crop)]
+    def _content(self, crop: RegionCrop, words: Sequence[Word]) -> Content:
         text = region_text(words, crop.region.kind)
         confidence = statistics.fmean(w.confidence for w in words) if words else None
         size = _font_size_pt(words)
@@ -88,13 +119,27 @@ class OcrTextRecogniser:
         )
 
 
+def _needs_gate(crop: RegionCrop) -> bool:
+    """Figures, and regions of born-digital pages, are checked for text before OCR."""
+    return crop.region.kind is RegionKind.FIGURE or crop.text_layer_ok
+
+
+def _has_text(crop: RegionCrop) -> bool:
+    return holds_text(dark_mask(crop.page.render(crop.bbox, dpi=_GATE_DPI)))
+
+
+def _owned(page: OcrPage, owner: dict[tuple[int, int], int], crop: RegionCrop) -> list[Word]:
+    return [w for j, w in enumerate(page.words) if owner.get((page.page_index, j)) == id(crop)]
+
+
 def _assign_words(
     crops: Sequence[RegionCrop], pages: dict[int, OcrPage]
 ) -> dict[tuple[int, int], int]:
     """Each word goes to one crop: the smallest crop of its page holding the word's centre.
 
     Keys are ``(page_index, word index)``, values ``id(crop)``; overlapping regions never
-    read the same word twice.
+    read the same word twice. A word that no region of the layout holds (the layout stored
+    its boxes on the page) goes to the nearest crop, so text the layout missed is not lost.
     """
     by_page: dict[int, list[RegionCrop]] = {}
     for crop in crops:
@@ -105,12 +150,25 @@ def _assign_words(
         if page is None:
             continue
         group = sorted(group, key=lambda c: c.bbox.area)
+        layout: Sequence[BBox] | None = group[0].page._cache.get(REGIONS_KEY)
         for j, box in enumerate(page.page_boxes):
             cx, cy = box.center
             hit = next((c for c in group if c.bbox.contains_point(cx, cy)), None)
+            if (
+                hit is None
+                and layout is not None
+                and not any(b.contains_point(cx, cy) for b in layout)
+            ):
+                hit = min(group, key=lambda c: _distance(c.bbox, cx, cy))
             if hit is not None:
                 owner[(index, j)] = id(hit)
     return owner
+
+
+def _distance(box: BBox, x: float, y: float) -> float:
+    dx = max(box.x0 - x, 0.0, x - box.x1)
+    dy = max(box.y0 - y, 0.0, y - box.y1)
+    return float(dx * dx + dy * dy)
 
 
 def region_text(words: Sequence[Word], kind: RegionKind) -> str:
@@ -159,7 +217,3 @@ def _font_size_pt(words: Sequence[Word]) -> float | None:
     if not words:
         return None
     return round(statistics.median(w.bbox.height for w in words) / 0.8, 1)
-
-
-def _figure_has_text(crop: RegionCrop) -> bool:
-    return holds_text(dark_mask(crop.page.render(crop.bbox, dpi=_GATE_DPI)))

@@ -8,6 +8,7 @@ from PIL import Image
 
 from pdf2md.backend import BackendContext, OcrEngine
 from pdf2md.errors import BackendUnavailable
+from pdf2md.model import BBox
 from pdf2md.profile import Profile
 from pdf2md.registry import OCR_ENGINES
 
@@ -59,3 +60,24 @@ def test_engine_options_are_strict() -> None:
     profile = Profile.model_validate({"options": {"tesseract": {"psm_typo": 3}}})
     with pytest.raises(ConfigError, match="psm_typo"):
         OCR_ENGINES.resolve("tesseract")(BackendContext(profile=profile))
+
+
+def test_rapidocr_pieces_merge_into_space_separated_tokens() -> None:
+    from types import SimpleNamespace
+
+    from pdf2md.ocr.rapidocr import _words
+
+    def quad(x0: float, x1: float) -> list[list[float]]:
+        return [[x0, 0], [x1, 0], [x1, 10], [x0, 10]]
+
+    pieces = [
+        ("1", 0.9, quad(0, 5)),
+        ("9", 0.9, quad(5, 10)),
+        ("年", 0.8, quad(10, 20)),
+        ("Fine", 0.9, quad(30, 50)),
+        ("Art", 0.9, quad(55, 70)),
+    ]
+    result = SimpleNamespace(txts=("19年 Fine Art",), word_results=(tuple(pieces),))
+    words = _words(result)
+    assert [w.text for w in words] == ["19年", "Fine", "Art"]
+    assert words[0].bbox_px == BBox(0, 0, 20, 10) and words[0].confidence == 0.8

@@ -60,3 +60,18 @@ def test_scanned_table_cells(tmp_path: Path) -> None:
         (content,) = recogniser.recognise([RegionCrop(region, page, None)])
     assert content is not None and content.method == "ocr"
     assert content.text == markdown_table(TABLE_ROWS)
+
+
+def test_sparse_table_takes_its_columns_from_the_fullest_row() -> None:
+    words = [
+        _word("Which", 10, 10),
+        _word("poem", 46, 10),
+        _word("A", 200, 10),
+        _word("B", 260, 10),
+        _word("C", 320, 10),
+    ]
+    for i, label in enumerate(["sad?", "funny?", "long?", "short?", "old?", "new?", "odd?"]):
+        words.append(_word(label, 10, 30 + 20 * i))
+    grid = table_grid(words)
+    assert grid is not None and grid[0] == ["Which poem", "A", "B", "C"]
+    assert grid[1] == ["sad?", "", "", ""]

@@ -8,11 +8,12 @@ against the known text, in reading order, must stay under 3%.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
 from pdf2md.backend import BackendContext, RegionCrop
-from pdf2md.model import Region, RegionKind
+from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.profile import Profile
 from pdf2md.render.markdown import render_markdown
 from pdf2md.source import PageView, open_pdf
@@ -151,6 +152,46 @@ def test_blank_page_is_skipped_and_reported(tmp_path_factory: pytest.TempPathFac
         view = src.page(0)
         region = Region(id="p0-r0", kind=RegionKind.TEXT, bbox=view.bbox, page_index=0)
         recogniser = OcrTextRecogniser(_context())
-        (content,) = recogniser.recognise([RegionCrop(region, view, None)])
+        triage = triage_page(view, mode="force")
+        (content,) = recogniser.recognise([RegionCrop(region, view, triage)])
     assert content is not None and content.text == ""
     assert recogniser.stats.pages_skipped == 1 and recogniser.stats.skipped_share == 1.0
+
+
+def test_region_of_a_born_digital_page_is_read_alone_after_the_gate(tmp_path: Path) -> None:
+    """The text layer is fine, but one region is a picture of text: OCR reads just that."""
+    import io
+
+    import pymupdf
+    from PIL import Image, ImageDraw
+
+    from pdf2md.recognise.ocr_text import OcrTextRecogniser
+
+    picture = Image.new("RGB", (900, 120), "white")
+    ImageDraw.Draw(picture).text((20, 30), "Pictured words here", fill="black", font_size=48)
+    buf = io.BytesIO()
+    picture.save(buf, format="PNG")
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 72), "Born digital text above the picture.", fontsize=11)
+    page.insert_image(pymupdf.Rect(72, 100, 432, 148), stream=buf.getvalue())
+    page.draw_rect(pymupdf.Rect(72, 300, 300, 400), color=(0, 0, 0), fill=(0.2, 0.4, 0.6))
+    doc.save(tmp_path / "mixed.pdf")
+    with open_pdf(tmp_path / "mixed.pdf") as src:
+        view = src.page(0)
+        triage = triage_page(view, mode="auto")
+        assert not triage.needs_ocr
+        text_region = Region(
+            id="p0-r1", kind=RegionKind.TEXT, bbox=BBox(70, 98, 434, 150), page_index=0
+        )
+        blank_region = Region(
+            id="p0-r2", kind=RegionKind.TEXT, bbox=BBox(72, 300, 300, 400), page_index=0
+        )
+        recogniser = OcrTextRecogniser(_context())
+        recogniser.load()
+        read, blank = recogniser.recognise(
+            [RegionCrop(text_region, view, triage), RegionCrop(blank_region, view, triage)]
+        )
+    assert read is not None and read.text == "Pictured words here"
+    assert blank is None
+    assert recogniser.stats.pages == 0  # no whole page was OCR'd
