@@ -146,6 +146,28 @@ class Recogniser(Protocol):
         ...
 
 
+class OcrWorkStats(Protocol):
+    """Counters of OCR work: pages OCR'd, pages skipped, share of page area skipped."""
+
+    pages: int
+    pages_skipped: int
+
+    @property
+    def skipped_share(self) -> float:
+        """Share of page area not OCR'd (blank pages, text-free figures), 0..1."""
+        ...
+
+
+@runtime_checkable
+class ReportsOcrStats(Protocol):
+    """A recogniser that counts its OCR work (the ``ocr`` and ``ocr-table`` recognisers)."""
+
+    @property
+    def stats(self) -> OcrWorkStats:
+        """The counters so far."""
+        ...
+
+
 @dataclass(frozen=True)
 class OcrWord:
     """One recognised word (or text line, for engines that give lines) in *pixel* coordinates."""

@@ -86,27 +86,22 @@ def write_atomic(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _overrides(
-    ocr: str | None,
-    lang: str | None,
-    page_markers: bool,
-    no_images: bool,
-    vlm_url: str | None,
-    vlm_model: str | None,
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if ocr:
-        out["ocr.mode"] = ocr
-    if lang:
-        out["ocr.languages"] = [x for x in lang.replace(",", "+").split("+") if x]
-    if page_markers:
-        out["document.page_markers"] = True
-    if no_images:
+_FLAG_KEYS = {
+    "ocr": "ocr.mode",
+    "ocr_engine": "ocr.engine",
+    "page_markers": "document.page_markers",
+    "vlm_url": "vlm.url",
+    "vlm_model": "vlm.model",
+}
+
+
+def _overrides(flags: dict[str, Any]) -> dict[str, Any]:
+    """Profile overrides (dotted keys) from the flags the user actually gave."""
+    out = {key: flags[flag] for flag, key in _FLAG_KEYS.items() if flags.get(flag)}
+    if flags.get("lang"):
+        out["ocr.languages"] = [x for x in flags["lang"].replace(",", "+").split("+") if x]
+    if flags.get("no_images"):
         out["images.enabled"] = False
-    if vlm_url:
-        out["vlm.url"] = vlm_url
-    if vlm_model:
-        out["vlm.model"] = vlm_model
     return out
 
 
@@ -158,6 +153,10 @@ def convert_command(
             "--ocr", help="auto (OCR pages whose text layer is missing or bad), force or off."
         ),
     ] = None,
+    ocr_engine: Annotated[
+        str | None,
+        typer.Option("--ocr-engine", help="OCR engine: tesseract (default) or rapidocr."),
+    ] = None,
     lang: Annotated[
         str | None, typer.Option("--lang", help="OCR languages, e.g. eng or eng+deu.")
     ] = None,
@@ -195,7 +194,17 @@ def convert_command(
         resolved = resolve_profile(
             profile,
             env=os.environ,
-            overrides=_overrides(ocr, lang, page_markers, no_images, vlm_url, vlm_model),
+            overrides=_overrides(
+                {
+                    "ocr": ocr,
+                    "ocr_engine": ocr_engine,
+                    "lang": lang,
+                    "page_markers": page_markers,
+                    "no_images": no_images,
+                    "vlm_url": vlm_url,
+                    "vlm_model": vlm_model,
+                }
+            ),
         )
     except (Pdf2mdError, typer.BadParameter) as exc:
         raise _fail(str(exc), 2) from None

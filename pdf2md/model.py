@@ -282,7 +282,9 @@ class Result(_Frozen):
 
     ``status`` is ``ok`` with no errors, ``partial`` where some page or region failed but a
     document came out, ``failed`` where no document came out (then ``document`` is ``None``).
-    ``timings`` maps a stage name to seconds spent in it.
+    ``timings`` maps a stage name to seconds spent in it; ``stats`` holds counters backends
+    report, e.g. ``ocr_pages``, ``ocr_pages_skipped`` and ``ocr_skipped_share`` (the share of
+    page area the OCR gate found empty and did not OCR).
     """
 
     status: Status
@@ -290,3 +292,4 @@ class Result(_Frozen):
     markdown: str = ""
     errors: tuple[ErrorItem, ...] = ()
     timings: dict[str, float] = Field(default_factory=dict)
+    stats: dict[str, float] = Field(default_factory=dict)

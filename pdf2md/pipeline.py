@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pdf2md import __version__
-from pdf2md.backend import BackendContext, DirectoryAssetSink, RegionCrop
+from pdf2md.backend import BackendContext, DirectoryAssetSink, RegionCrop, ReportsOcrStats
 from pdf2md.document import assemble_document
 from pdf2md.errors import BackendUnavailable, ConversionTimeout, Pdf2mdError
 from pdf2md.model import (
@@ -191,7 +191,23 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         markdown=markdown if status != "failed" else "",
         errors=tuple(run.errors),
         timings=run.timings,
+        stats=_ocr_stats(run.pool),
     )
+
+
+def _ocr_stats(pool: BackendPool) -> dict[str, float]:
+    """OCR work done and skipped, summed over the OCR recognisers that ran."""
+    counters = [b.stats for b in pool.loaded() if isinstance(b, ReportsOcrStats)]
+    if not counters:
+        return {}
+    pages = sum(c.pages for c in counters)
+    skipped = sum(c.pages_skipped for c in counters)
+    shares = [c.skipped_share for c in counters if c.pages]
+    return {
+        "ocr_pages": float(pages),
+        "ocr_pages_skipped": float(skipped),
+        "ocr_skipped_share": max(shares) if shares else 0.0,
+    }
 
 
 def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
@@ -201,11 +217,13 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
     t = run.tick("triage", t)
     regions = _layout(views, triages, run)
     t = run.tick("layout", t)
+    # OCR pages keep the image layout's order: it was decided on the upright page image,
+    # which for a page scanned sideways is not the frame the boxes are stored in
     ordered = [
         order_regions(r, v.width_pt)
-        if run.profile.layout.order == "xy-cut"
+        if run.profile.layout.order == "xy-cut" and not tr.needs_ocr
         else [region.model_copy(update={"order": i}) for i, region in enumerate(r)]
-        for r, v in zip(regions, views)
+        for r, v, tr in zip(regions, views, triages)
     ]
     ordered = [[_renamed(r) for r in page_regions] for page_regions in ordered]
     t = run.tick("order", t)

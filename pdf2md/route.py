@@ -50,6 +50,10 @@ class BackendPool:
             self._ready[key] = backend
         return self._ready[key]
 
+    def loaded(self) -> list[object]:
+        """Every backend constructed and loaded so far."""
+        return [*self._ready.values(), *self.overrides.values()]
+
     def recogniser(self, name: str) -> Recogniser:
         """The loaded recogniser ``name``."""
         backend = self._get(RECOGNISERS, name)
