@@ -32,9 +32,19 @@ class Formula:
         """The Markdown: each block as ``$$\\n...\\n$$``, separated by a blank line."""
         parts = [t for i, t in self.texts if i < 0]
         for index, block in enumerate(self.blocks):
-            parts.append(f"$$\n{block}\n$$")
+            parts.append(f"$$\n{_without_sentence_end(block)}\n$$")
             parts.extend(t for i, t in self.texts if i == index)
         return "\n\n".join(parts)
+
+
+def _without_sentence_end(latex: str) -> str:
+    """Drop the full stop or comma that ends a displayed formula: it belongs to the sentence
+    around the display, not to the formula (``... = 0.`` is written ``... = 0``)."""
+    stripped = latex.rstrip()
+    keep = ("\\.", "\\,", "\\;", "\\right.")  # escaped, or the empty \right delimiter
+    if stripped.endswith((".", ",", ";")) and not stripped.endswith(keep):
+        return stripped[:-1].rstrip()
+    return latex
 
 
 def formula_from_atoms(atoms: Sequence[Atom]) -> Formula | None:
