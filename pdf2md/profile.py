@@ -53,7 +53,9 @@ class RouteSettings(_Strict):
     caption: list[str] = Field(default_factory=lambda: ["pdf-text", "ocr"])
     footnote: list[str] = Field(default_factory=lambda: ["pdf-text", "ocr"])
     code: list[str] = Field(default_factory=lambda: ["pdf-text", "ocr"])
-    table: list[str] = Field(default_factory=lambda: ["pdf-table", "ocr-table", "image-crop"])
+    table: list[str] = Field(
+        default_factory=lambda: ["pdf-table", "ocr-table", "pdf-text", "image-crop"]
+    )
     equation: list[str] = Field(default_factory=lambda: ["pdf-math", "image-crop"])
     figure: list[str] = Field(default_factory=lambda: ["image-crop"])
     page_header: list[str] = Field(default_factory=lambda: ["pdf-text"])

@@ -273,31 +273,37 @@ class PageView:
             or (ln.bbox.area == 0 and bbox.contains_point(*ln.bbox.center))
         ]
 
-    def chars_in(self, bbox: BBox) -> list[TextChar]:
-        """Every glyph whose centre lies in ``bbox`` (computed on demand, per call)."""
-        clip = pymupdf.Rect(*bbox)
-        if self._rotation is not None:
-            clip = clip * self.page.derotation_matrix
-        raw = self.page.get_text("rawdict", flags=_TEXT_FLAGS, clip=clip)
-        chars: list[TextChar] = []
+    @cached_property
+    def _char_lines(self) -> tuple[tuple[BBox, tuple[TextChar, ...]], ...]:
+        """Every glyph of the page, grouped by text line with the line's box (one extraction)."""
+        raw = self.page.get_text("rawdict", flags=_TEXT_FLAGS)
+        out: list[tuple[BBox, tuple[TextChar, ...]]] = []
         for block in raw.get("blocks", ()):
             for line in block.get("lines", ()):
-                for span in line.get("spans", ()):
-                    for ch in span.get("chars", ()):
-                        box = self.to_display(ch["bbox"])
-                        if not bbox.contains_point(*box.center):
-                            continue
-                        chars.append(
-                            TextChar(
-                                char=ch["c"],
-                                bbox=box,
-                                origin=self._point(float(ch["origin"][0]), float(ch["origin"][1])),
-                                font=span.get("font", ""),
-                                size=float(span.get("size", 0.0)),
-                                flags=int(span.get("flags", 0)),
-                            )
-                        )
-        return chars
+                chars = tuple(
+                    TextChar(
+                        char=ch["c"],
+                        bbox=self.to_display(ch["bbox"]),
+                        origin=self._point(float(ch["origin"][0]), float(ch["origin"][1])),
+                        font=span.get("font", ""),
+                        size=float(span.get("size", 0.0)),
+                        flags=int(span.get("flags", 0)),
+                    )
+                    for span in line.get("spans", ())
+                    for ch in span.get("chars", ())
+                )
+                if chars:
+                    out.append((BBox.enclosing([c.bbox for c in chars]), chars))
+        return tuple(out)
+
+    def chars_in(self, bbox: BBox) -> list[TextChar]:
+        """Every glyph whose centre lies in ``bbox``, in content-stream order."""
+        out: list[TextChar] = []
+        for box, chars in self._char_lines:
+            if box.x1 < bbox.x0 or box.x0 > bbox.x1 or box.y1 < bbox.y0 or box.y0 > bbox.y1:
+                continue
+            out.extend(c for c in chars if bbox.contains_point(*c.bbox.center))
+        return out
 
     @cached_property
     def drawings(self) -> tuple[Drawing, ...]:

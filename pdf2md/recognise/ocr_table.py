@@ -19,6 +19,11 @@ from pdf2md.ocr.pages import OcrStats, PageOcr
 log = logging.getLogger(__name__)
 
 
+def _has_trusted_text(crop: RegionCrop) -> bool:
+    """Triage looked at the page and found its text layer good."""
+    return crop.triage is not None and not crop.triage.needs_ocr
+
+
 class OcrTableRecogniser:
     """Tables on scanned pages, from OCR'd words (``"ocr-table"``)."""
 
@@ -38,7 +43,16 @@ class OcrTableRecogniser:
         self._ocr.load()
 
     def recognise(self, crops: Sequence[RegionCrop]) -> list[Content | None]:
-        """A Markdown table per crop, or ``None`` where no grid is found."""
+        """A Markdown table per crop, or ``None`` where no grid is found.
+
+        Crops on pages with a trusted text layer get ``None`` at once: there the text layer
+        reads better than OCR, and the route's next recogniser (``pdf-text``) takes them.
+        """
+        trusted = [_has_trusted_text(c) for c in crops]
+        if any(trusted):
+            todo = [c for c, t in zip(crops, trusted) if not t]
+            answers = iter(self.recognise(todo) if todo else [])
+            return [None if t else next(answers) for t in trusted]
         pages = self._ocr.pages([c.page for c in crops]) if crops else {}
         version = getattr(self._ocr.engine, "version", "unknown")
         out: list[Content | None] = []
