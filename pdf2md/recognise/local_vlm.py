@@ -32,9 +32,8 @@ from pdf2md.recognise.vlm_tasks import (
     TableTask,
     VlmTask,
     VlmTaskOptions,
-    reject_cut_off,
+    accept_answer,
 )
-from pdf2md.validate import AnswerRejected
 
 log = logging.getLogger(__name__)
 
@@ -209,14 +208,14 @@ class _LocalVlmRecogniser:
 
     def _accept(self, crop: RegionCrop, answer: tuple[str, bool]) -> Content | None:
         text, cut_off = answer
-        try:
-            if cut_off:
-                raise reject_cut_off(text, self.options.max_tokens)
-            return self.task.interpret(crop, text, self.label)
-        except AnswerRejected as exc:
-            log.info("%s rejected for %s: %s", self.name, crop.region.id, exc)
-            self.last_errors.append((crop.region.id, f"{self.name}: {exc}"))
-            return None
+        return accept_answer(
+            self.label,
+            self.task,
+            crop,
+            (text, cut_off, ""),
+            max_tokens=self.options.max_tokens,
+            errors=self.last_errors,
+        )
 
 
 class LocalVlmTableRecogniser(_LocalVlmRecogniser):

@@ -33,10 +33,9 @@ from pdf2md.recognise.vlm_tasks import (
     TableTask,
     VlmTask,
     VlmTaskOptions,
+    accept_answer,
     png_bytes,
-    reject_cut_off,
 )
-from pdf2md.validate import AnswerRejected
 from pdf2md.vlm_client import VlmAnswer, VlmClient, VlmRequest
 
 log = logging.getLogger(__name__)
@@ -103,17 +102,14 @@ class _RemoteVlmRecogniser:
         return [self._accept(crop, answer) for crop, answer in zip(crops, answers, strict=True)]
 
     def _accept(self, crop: RegionCrop, answer: VlmAnswer) -> Content | None:
-        try:
-            if answer.text is None:
-                raise AnswerRejected(f"request failed: {answer.error}")
-            if answer.finish_reason == "length":
-                raise reject_cut_off(answer.text, self.options.max_tokens)
-            return self.task.interpret(crop, answer.text, self.label)
-        except AnswerRejected as exc:
-            message = f"{self.name}: {exc}"
-            log.info("%s rejected for %s: %s", self.name, crop.region.id, exc)
-            self.last_errors.append((crop.region.id, message))
-            return None
+        return accept_answer(
+            self.label,
+            self.task,
+            crop,
+            (answer.text, answer.finish_reason == "length", str(answer.error)),
+            max_tokens=self.options.max_tokens,
+            errors=self.last_errors,
+        )
 
 
 class VlmTableRecogniser(_RemoteVlmRecogniser):

@@ -392,6 +392,35 @@ class MathTask(_BaseTask):
         )
 
 
+def accept_answer(
+    label: str,
+    task: VlmTask,
+    crop: RegionCrop,
+    answer: tuple[str | None, bool, str],
+    *,
+    max_tokens: int,
+    errors: list[tuple[str, str]],
+) -> Content | None:
+    """Validate one model answer ``(text, cut_off, failure)`` for ``crop``; ``label`` is the
+    recogniser's ``name@model``.
+
+    Returns the Content, or ``None`` after appending ``(region_id, reason)`` to ``errors``
+    (a failed request, an answer cut off at ``max_tokens``, or one the task rejects).
+    """
+    text, cut_off, failure = answer
+    try:
+        if text is None:
+            raise AnswerRejected(f"request failed: {failure}")
+        if cut_off:
+            raise reject_cut_off(text, max_tokens)
+        return task.interpret(crop, text, label)
+    except AnswerRejected as exc:
+        name = label.split("@", 1)[0]
+        log.info("%s rejected for %s: %s", name, crop.region.id, exc)
+        errors.append((crop.region.id, f"{name}: {exc}"))
+        return None
+
+
 def reject_cut_off(text: str, max_tokens: int) -> AnswerRejected:
     """The rejection for an answer that hit ``max_tokens``: a loop where it loops, else a cut."""
     loop = find_repetition(text)
