@@ -41,14 +41,19 @@ print(json.dumps({"pages": pages, "wall_s": wall, "peak_rss_mb": rss, "stages": 
 """
 
 _MEMORY = r"""
-import json, sys, resource, pymupdf
+import json, sys
 from pdf2md.pipeline import convert
-path = sys.argv[1]
-n = pymupdf.open(path).page_count
+
+def rss_mb():
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
 samples = []
-for start in range(0, n, 10):
-    convert(path, profile=sys.argv[2], pages=list(range(start, min(n, start + 10))))
-    samples.append((start + 10, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+def progress(done, total):
+    if done % 16 == 0 or done == total:
+        samples.append((done, rss_mb()))
+convert(sys.argv[1], profile=sys.argv[2], on_progress=progress)
 print(json.dumps(samples))
 """
 
@@ -75,9 +80,11 @@ def main() -> None:
     if args.limit:
         paths = paths[: args.limit]
     print(f"{len(paths)} PDFs")
+    if not paths:
+        args.converters = ""
     print("| converter | pages | wall s | pages/s | peak RSS MB | stages (s) |")
     print("|---|---:|---:|---:|---:|---|")
-    for which in args.converters.split(","):
+    for which in filter(None, args.converters.split(",")):
         r = _run(which, paths)
         pages, wall = int(r["pages"]), float(r["wall_s"])  # type: ignore[arg-type]
         stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())  # type: ignore[union-attr]

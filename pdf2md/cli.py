@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -235,7 +236,9 @@ def _progress_printer() -> Callable[[int, int], None]:
         rate = done / max(time.monotonic() - started, 1e-6)
         eta = (total - done) / rate if rate else 0.0
         end = "\n" if done == total else ""
-        sys.stderr.write(f"\rpdf2md: {done}/{total} pages, {rate:.1f} pages/s, {eta:.0f} s left{end}")
+        sys.stderr.write(
+            f"\rpdf2md: {done}/{total} pages, {rate:.1f} pages/s, {eta:.0f} s left{end}"
+        )
         sys.stderr.flush()
 
     return show

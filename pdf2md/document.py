@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from pdf2md.model import Block, Document, Page, RegionKind
+from pdf2md.patterns import NUMBERED_HEADING_RE
 from pdf2md.profile import DocumentSettings
 
 _NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
@@ -61,15 +62,27 @@ def remove_furniture(pages: list[Page]) -> list[Page]:
         keys = {
             _norm_key(b.content.text)
             for b in page.blocks
-            if _in_margin(b, page) and len(b.content.text) < 200
+            if (_in_margin(b, page) or b.region.kind.is_furniture) and len(b.content.text) < 200
         }
         repeats.update(keys)
     threshold = max(3, int(0.4 * len(pages)) + 1) if len(pages) >= 3 else None
     out: list[Page] = []
     for page in pages:
-        kept = tuple(b for b in page.blocks if not _is_furniture(b, page, repeats, threshold))
+        blocks = [_rescued_heading(b, repeats) or b for b in page.blocks]
+        kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold))
         out.append(page.model_copy(update={"blocks": kept}))
     return out
+
+
+def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
+    """A "page header" that is a numbered section heading seen once is a section header."""
+    text = block.content.text.strip()
+    if block.region.kind != RegionKind.PAGE_HEADER or repeats[_norm_key(text)] > 1:
+        return None
+    if not NUMBERED_HEADING_RE.match(text):
+        return None
+    region = block.region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
+    return block.model_copy(update={"region": region})
 
 
 def _is_furniture(block: Block, page: Page, repeats: Counter[str], threshold: int | None) -> bool:

@@ -139,10 +139,34 @@ def _xy_order(regions: list[Region], depth: int = 0) -> list[Region]:
         columns = _split_columns(group) if len(group) > 1 else None
         if columns is None or len(columns) == 1:
             ordered.extend(_order_single_column(group, depth))
-        else:
-            for column in columns:
+            continue
+        rows = _grid_rows(group, columns)
+        for row in rows:
+            row_columns = _split_columns(row) if len(rows) > 1 and len(row) > 1 else None
+            for column in row_columns or ([row] if len(rows) > 1 else columns):
                 ordered.extend(_xy_order(column, depth + 1))
     return ordered
+
+
+def _grid_rows(group: list[Region], columns: list[list[Region]]) -> list[list[Region]]:
+    """Split a column group into rows where every column starts a new heading at the same
+    height: a grid of cards (1 | 2, then 3 | 4) reads row by row, not column by column."""
+    heads = [
+        [r.bbox.y0 for r in col if r.kind in (RegionKind.SECTION_HEADER, RegionKind.TITLE)]
+        for col in columns
+    ]
+    top = min(r.bbox.y0 for r in group)
+    cuts = sorted(
+        y
+        for y in heads[0]
+        if y > top + 1 and all(any(abs(y - h) <= 3 for h in hs) for hs in heads[1:])
+    )
+    if not cuts:
+        return [group]
+    rows: list[list[Region]] = [[] for _ in range(len(cuts) + 1)]
+    for r in group:
+        rows[sum(1 for c in cuts if r.bbox.y0 >= c - 3)].append(r)
+    return [row for row in rows if row]
 
 
 def _order_single_column(group: list[Region], depth: int) -> list[Region]:

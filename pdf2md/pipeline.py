@@ -27,6 +27,7 @@ from pdf2md.model import (
     Region,
     RegionKind,
     Result,
+    Status,
 )
 from pdf2md.order import order_regions
 from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
@@ -161,6 +162,8 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         run.check_deadline()
         views = [src.page(i) for i in indices[start : start + PAGE_BATCH]]
         out_pages.extend(_convert_batch(views, run))
+        del views
+        src.release_caches()
         if run.on_progress is not None:
             run.on_progress(len(out_pages), len(indices))
     t = time.perf_counter()
@@ -179,7 +182,7 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
     markdown = render_markdown(doc, page_markers=run.profile.document.page_markers).text
     run.tick("render", t)
     failed_pages = sum(1 for p in doc.pages if p.method == "failed")
-    status = "ok" if not run.errors else "partial"
+    status: Status = "ok" if not run.errors else "partial"
     if failed_pages == len(doc.pages):
         status = "failed"
     return Result(

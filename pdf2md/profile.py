@@ -56,8 +56,8 @@ class RouteSettings(_Strict):
     table: list[str] = Field(default_factory=lambda: ["pdf-table", "ocr-table", "image-crop"])
     equation: list[str] = Field(default_factory=lambda: ["pdf-math", "image-crop"])
     figure: list[str] = Field(default_factory=lambda: ["image-crop"])
-    page_header: list[str] = Field(default_factory=list)
-    page_footer: list[str] = Field(default_factory=list)
+    page_header: list[str] = Field(default_factory=lambda: ["pdf-text"])
+    page_footer: list[str] = Field(default_factory=lambda: ["pdf-text"])
 
     def for_kind(self, kind: str) -> list[str]:
         """The recogniser names for a region kind (its ``RegionKind`` value)."""
@@ -214,7 +214,8 @@ def _env_overrides(env: Mapping[str, str]) -> dict[str, tuple[Any, str]]:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            data: dict[str, Any] = tomllib.load(fh)
+            return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
 

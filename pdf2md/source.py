@@ -171,7 +171,9 @@ class PageView:
         out: list[TextLine] = []
         for b_index, block in enumerate(self.text_dict.get("blocks", ())):
             for line in block.get("lines", ()):
-                spans = tuple(_span(s) for s in line.get("spans", ()) if s.get("text"))
+                spans = tuple(
+                    self._respaced(_span(s)) for s in line.get("spans", ()) if s.get("text")
+                )
                 if not spans or not "".join(s.text for s in spans).strip():
                     continue
                 out.append(
@@ -179,10 +181,29 @@ class PageView:
                         bbox=BBox(*line["bbox"]),
                         spans=spans,
                         block_index=b_index,
-                        direction=tuple(line.get("dir", (1.0, 0.0))),  # type: ignore[arg-type]
+                        direction=(float(line["dir"][0]), float(line["dir"][1])),
                     )
                 )
         return tuple(out)
+
+    def _respaced(self, span: TextSpan) -> TextSpan:
+        """Put back word spaces a PDF left out (words placed by position alone).
+
+        Only long runs with no space at all are checked, glyph by glyph: a gap wider than
+        a tenth of the font size between two glyphs is a word break.
+        """
+        if len(span.text) < 25 or " " in span.text or not span.text.isprintable():
+            return span
+        chars = [c for c in self.chars_in(span.bbox) if span.bbox.contains_point(*c.bbox.center)]
+        if len(chars) != len(span.text):
+            return span
+        wide = [ch.bbox.x0 - prev.bbox.x1 > 0.1 * span.size for prev, ch in zip(chars, chars[1:])]
+        if not any(wide) or sum(wide) > 0.4 * len(wide):  # none, or letter-spaced (tracking)
+            return span
+        out = [chars[0].char]
+        for ch, gap in zip(chars[1:], wide):
+            out.append(" " + ch.char if gap else ch.char)
+        return TextSpan(**{**span.__dict__, "text": "".join(out)})
 
     def lines_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[TextLine]:
         """Lines whose area lies at least ``min_overlap`` inside ``bbox``, in stream order."""
@@ -319,6 +340,10 @@ class SourceDocument:
         """Views of the given pages (all by default), in order."""
         for i in indices if indices is not None else range(self.page_count):
             yield self.page(i)
+
+    def release_caches(self) -> None:
+        """Empty MuPDF's resource store (fonts, images) so memory stays flat on long PDFs."""
+        pymupdf.TOOLS.store_shrink(100)
 
     def close(self) -> None:
         """Release the file."""

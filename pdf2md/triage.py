@@ -6,7 +6,7 @@ covered by images, and how much of the text is unmapped glyphs or replacement ch
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pdf2md.model import PageTriage
 from pdf2md.source import PageView
@@ -29,7 +29,7 @@ def triage_page(page: PageView, *, mode: OcrMode = "auto") -> PageTriage:
     text_area = sum(line.bbox.area for line in page.lines)
     image_area = sum(b.area for b in page.image_boxes)
     has_text = len(text.strip()) >= 10
-    facts = {
+    facts: dict[str, Any] = {
         "has_text_layer": has_text,
         "text_coverage": min(1.0, text_area / page_area),
         "image_coverage": min(1.0, image_area / page_area),

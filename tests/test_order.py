@@ -74,3 +74,18 @@ def test_sidebar_box_between_paragraphs_single_column() -> None:
         _r("p2", 50, 310, 560, 400),
     ]
     assert _ids(regions) == ["p1", "box", "p2"]
+
+
+def test_grid_of_cards_reads_row_by_row() -> None:
+    h = RegionKind.SECTION_HEADER
+    regions = [
+        _r("h1", 50, 100, 200, 112, h),
+        _r("t1", 50, 120, 290, 200),
+        _r("h2", 320, 100, 470, 112, h),
+        _r("t2", 320, 120, 560, 200),
+        _r("h3", 50, 260, 200, 272, h),
+        _r("t3", 50, 280, 290, 360),
+        _r("h4", 320, 260, 470, 272, h),
+        _r("t4", 320, 280, 560, 360),
+    ]
+    assert _ids(regions) == ["h1", "t1", "h2", "t2", "h3", "t3", "h4", "t4"]

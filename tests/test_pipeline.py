@@ -180,11 +180,30 @@ def test_page_failing_in_backend_keeps_other_pages(make_pdf: Callable[..., Path]
     progress: list[tuple[int, int]] = []
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("pdf2md.pipeline.PAGE_BATCH", 1)
-        result = convert(pdf, profile=prof, backends={"pdf-text": PageTwoFails()},
-                         on_progress=lambda d, t: progress.append((d, t)))
+        result = convert(
+            pdf,
+            profile=prof,
+            backends={"pdf-text": PageTwoFails()},
+            on_progress=lambda d, t: progress.append((d, t)),
+        )
     assert result.status == "partial"
     assert "Body of page 1." in result.markdown and "Body of page 3." in result.markdown
     assert "page 2" not in result.markdown
     assert result.errors[0].page_index == 1 and "boom" in result.errors[0].message
     assert result.document is not None and result.document.pages[1].method == "failed"
     assert progress == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_words_placed_without_spaces_get_them_back(make_pdf: Callable[..., Path]) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page()
+        writer = pymupdf.TextWriter(page.rect)
+        font = pymupdf.Font("helv")
+        x = 72.0
+        for word in ("Words", "placed", "by", "position", "alone", "without", "spaces"):
+            writer.append((x, 100), word, font=font, fontsize=11)
+            x += font.text_length(word, fontsize=11) + 1.5
+        writer.write_text(page)
+
+    md = convert(make_pdf("nospace.pdf", build), profile="fast").markdown
+    assert md.strip() == "Words placed by position alone without spaces"

@@ -15,3 +15,7 @@ def test_dehyphenation_only_for_split_words() -> None:
 def test_normalise_ligatures_and_spaces() -> None:
     assert normalise_text("\ufb01nal\u00a0e\ufb00ort\u00ad") == "final effort"
     assert normalise_text("x²") == "x²"
+
+
+def test_tex_double_quotes() -> None:
+    assert normalise_text("\u2018\u2018quoted\u2019\u2019") == "\u201cquoted\u201d"

@@ -25,6 +25,21 @@ def _side_by_side_rows(view: PageView) -> int:
     return count
 
 
+_NOT_MATH = set("•·◦▪■□●○-–—*")
+
+
+def _math_glyphs(view: PageView) -> int:
+    """Glyphs set in math fonts, bullets (Symbol's favourite use) not counted."""
+    return sum(
+        1
+        for ln in view.lines
+        for s in ln.spans
+        if MATH_FONT_RE.search(s.font)
+        for ch in s.text
+        if not ch.isspace() and ch not in _NOT_MATH and not 0xF000 <= ord(ch) <= 0xF0FF
+    )
+
+
 def is_complex_page(view: PageView) -> bool:
     """True where the page has pictures, drawings, math, columns or table-like rows."""
     area = view.bbox.area or 1.0
@@ -32,6 +47,6 @@ def is_complex_page(view: PageView) -> bool:
         return True
     if len(view.drawings) > _MAX_PLAIN_DRAWINGS:
         return True
-    if any(MATH_FONT_RE.search(s.font) for ln in view.lines for s in ln.spans):
+    if _math_glyphs(view) >= 3:
         return True
     return _side_by_side_rows(view) >= 3

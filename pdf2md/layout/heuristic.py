@@ -15,8 +15,9 @@ from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, parse_options
 from pdf2md.model import BBox, Region, RegionKind
-from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE
+from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView, TextLine
+from pdf2md.textlines import attach_bullets, visual_rows
 
 
 class HeuristicLayoutOptions(BaseModel):
@@ -49,22 +50,40 @@ def _math_share(lines: Sequence[TextLine]) -> float:
     return math / total if total else 0.0
 
 
-def _style(line: TextLine) -> tuple[float, bool]:
-    return (round(line.size), all(s.is_bold for s in line.spans if s.text.strip()))
+def _looks_emphasised(group: Sequence[TextLine], body_pt: float) -> bool:
+    """Bold, larger than the body, or in capitals (small caps included)."""
+    spans = [s for ln in group for s in ln.spans if s.text.strip()]
+    letters = [c for s in spans for c in s.text if c.isalpha()]
+    return (
+        all(s.is_bold for s in spans)
+        or max(s.size for s in spans) >= 1.1 * body_pt
+        or (bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters))
+    )
+
+
+def _all_bold(line: TextLine) -> bool:
+    return all(s.is_bold for s in line.spans if s.text.strip())
+
+
+def _starts_new_group(prev: TextLine, line: TextLine) -> bool:
+    """A new item, a size change, or text after an all-bold line (a run-in heading)."""
+    if BULLET_RE.match(line.text):
+        return True
+    if round(prev.size) != round(line.size):
+        return True
+    return _all_bold(prev) and not _all_bold(line) and len(prev.text.strip()) < 80
 
 
 def _split_block(lines: list[TextLine]) -> list[list[TextLine]]:
     """Split a text block where the style changes or where a bullet starts a new item."""
     groups: list[list[TextLine]] = []
-    for line in sorted(lines, key=lambda ln: (round(ln.bbox.y0), ln.bbox.x0)):
-        if groups:
-            prev = groups[-1][-1]
-            same_row = abs(prev.bbox.y0 - line.bbox.y0) < 2
-            new_item = BULLET_RE.match(line.text) is not None and not same_row
-            if not new_item and (same_row or _style(prev) == _style(line)):
-                groups[-1].append(line)
-                continue
-        groups.append([line])
+    rows = visual_rows(attach_bullets(lines))
+    for row in rows:
+        line = row[0]
+        if groups and not _starts_new_group(groups[-1][-1], line):
+            groups[-1].extend(row)
+        else:
+            groups.append(list(row))
     return groups
 
 
@@ -127,7 +146,8 @@ class HeuristicLayout:
             from pdf2md.layout.table_detect import find_table_boxes
         except ModuleNotFoundError:  # until the table detector lands
             return []
-        return find_table_boxes(page)
+        boxes: list[BBox] = find_table_boxes(page)
+        return boxes
 
     def _region(self, page: PageView, n: int, kind: RegionKind, box: BBox) -> Region:
         return Region(
@@ -150,13 +170,15 @@ class HeuristicLayout:
                 return RegionKind.PAGE_FOOTER
         if CAPTION_RE.match(text):
             return RegionKind.CAPTION
+        if len(group) <= 2 and NUMBERED_HEADING_RE.match(text) and _looks_emphasised(group, size):
+            return RegionKind.SECTION_HEADER
         if all(s.is_mono for ln in group for s in ln.spans if s.text.strip()):
             return RegionKind.CODE
         if len(group) <= 4 and _math_share(group) > 0.4:
             return RegionKind.EQUATION
         if BULLET_RE.match(group[0].text):
             return RegionKind.LIST_ITEM
-        if group_size < 0.88 * size and box.y0 > 0.6 * page.height_pt:
+        if group_size < 0.92 * size and box.y0 > 0.6 * page.height_pt:
             return RegionKind.FOOTNOTE
         return self._heading_or_text(page, group, text, group_size, size)
 

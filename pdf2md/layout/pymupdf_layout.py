@@ -19,6 +19,7 @@ from pdf2md.backend import BackendContext, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.layout.coverage import cover_orphan_lines, drop_nested
 from pdf2md.layout.heuristic import body_size
+from pdf2md.layout.refine import heading_not_caption, split_figure_captions
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.source import PageView
 
@@ -94,6 +95,8 @@ class PymupdfLayout:
                 )
             )
         regions = [_demote_plain_header(r, page, size) for r in drop_nested(regions)]
+        regions = [heading_not_caption(r, page) for r in regions]
+        regions = [part for r in regions for part in split_figure_captions(r, page)]
         return cover_orphan_lines(
             regions, page.lines, page_index=page.page_index, detector=self.name
         )

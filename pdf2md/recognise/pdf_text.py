@@ -17,13 +17,12 @@ from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.textfmt import (
     join_rows,
-    merge_drop_caps,
     normalise_text,
     paragraph_breaks,
     styled_paragraph,
-    visual_rows,
 )
 from pdf2md.source import TextLine
+from pdf2md.textlines import attach_bullets, merge_drop_caps, visual_rows
 
 VERSION = "1"
 _ENUM_RE = re.compile(r"^\s*\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})([.)])\s+")
@@ -90,7 +89,7 @@ class PdfTextRecogniser:
         return "\n\n".join(escape_paragraph_start(p) for p in kept)
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
-        rows = visual_rows(lines)
+        rows = visual_rows(attach_bullets(lines))
         links = crop.page.links
         plain = [normalise_text(" ".join(ln.text for ln in r)) for r in rows]
         items: list[list[list[TextLine]]] = []

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from pdf2md.model import BBox
 from pdf2md.source import Link, TextChar, TextLine, TextSpan
@@ -49,6 +48,10 @@ def normalise_text(text: str) -> str:
     text = text.translate(_TRANSLATE)
     if text.isascii():
         return text
+    # TeX writes double quotes as two single ones
+    text = text.replace("\u2018\u2018", "\u201c").replace("\u2019\u2019", "\u201d")
+    if text.isascii():
+        return text
     out = []
     for ch in text:
         if ch in _COMPAT_KEEP or ord(ch) < 0x80:
@@ -57,55 +60,6 @@ def normalise_text(text: str) -> str:
             norm = unicodedata.normalize("NFKC", ch)
             out.append(norm if len(norm) <= 3 else ch)
     return unicodedata.normalize("NFC", "".join(out))
-
-
-def merge_drop_caps(lines: Sequence[TextLine]) -> list[TextLine]:
-    """Attach a drop cap (one big initial letter spanning several lines) to its line.
-
-    Without this the initial sits in a row of its own, or in the middle of the second line.
-    """
-    if len(lines) < 2:
-        return list(lines)
-    heights = sorted(ln.bbox.height for ln in lines)
-    usual = heights[len(heights) // 2]
-    out = list(lines)
-    for cap in lines:
-        text = cap.text.strip()
-        if len(text) != 1 or not text.isalpha() or cap.bbox.height < 1.8 * usual:
-            continue
-        right = [
-            ln
-            for ln in out
-            if ln is not cap
-            and ln.bbox.x0 >= cap.bbox.x1 - 2
-            and cap.bbox.y0 - usual <= ln.bbox.y0 <= cap.bbox.y1
-        ]
-        if not right:
-            continue
-        first = min(right, key=lambda ln: ln.bbox.y0)
-        spans = (replace(cap.spans[0], text=text, size=first.spans[0].size), *first.spans)
-        merged = replace(
-            first,
-            spans=spans,
-            bbox=first.bbox.union(BBox(cap.bbox.x0, first.bbox.y0, cap.bbox.x1, first.bbox.y1)),
-        )
-        out = [merged if ln is first else ln for ln in out if ln is not cap]
-    return out
-
-
-def visual_rows(lines: Sequence[TextLine]) -> list[list[TextLine]]:
-    """Group lines that share a baseline (same visual row), rows top to bottom."""
-    rows: list[list[TextLine]] = []
-    for line in sorted(lines, key=lambda ln: (ln.bbox.y0 + ln.bbox.y1) / 2):
-        mid = (line.bbox.y0 + line.bbox.y1) / 2
-        if rows:
-            last = rows[-1][-1]
-            tolerance = 0.5 * max(2.0, min(last.bbox.height, line.bbox.height))
-            if abs(mid - (last.bbox.y0 + last.bbox.y1) / 2) <= tolerance:
-                rows[-1].append(line)
-                continue
-        rows.append([line])
-    return [sorted(row, key=lambda ln: ln.bbox.x0) for row in rows]
 
 
 def _wrap(text: str, marker: str) -> str:
@@ -231,15 +185,15 @@ def _merge_pieces(pieces: list[_Piece]) -> str:
         else:
             runs.append([text, marker, link])
     out: list[str] = []
-    for text, marker, link in runs:
-        body = str(text)
-        if marker == "`":
+    for run_text, run_marker, run_link in runs:
+        body = str(run_text)
+        if run_marker == "`":
             body = _wrap(body.replace("`", "'"), "`")
-        elif marker:
-            body = _wrap(body, str(marker))
-        if link and body.strip():
+        elif run_marker:
+            body = _wrap(body, str(run_marker))
+        if run_link and body.strip():
             core = body.strip()
-            body = body.replace(core, f"[{core}]({link})", 1)
+            body = body.replace(core, f"[{core}]({run_link})", 1)
         out.append(body)
     return "".join(out)
 

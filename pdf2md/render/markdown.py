@@ -63,7 +63,7 @@ def render_markdown(doc: Document, *, page_markers: bool = False) -> RenderedMar
             text = render_block(block)
             if not text.strip():
                 continue
-            joins = block.joins if parts else "break"
+            joins: str = block.joins if parts else "break"
             if joins == "break" and previous == block.region.kind == RegionKind.LIST_ITEM:
                 joins = "line"  # one tight list, not a list per item
             length = _append(parts, text, joins, length)

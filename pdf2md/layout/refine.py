@@ -1,0 +1,54 @@
+"""Corrections to a layout model's regions that the text layer makes cheap and certain.
+
+- A caption the model swallowed into a figure region is cut out as a caption region.
+- A "caption" that reads like a numbered section heading (``III. INTERLEAVER DESIGN``) is a
+  section header.
+"""
+
+from __future__ import annotations
+
+from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.patterns import CAPTION_RE, NUMBERED_HEADING_RE
+from pdf2md.source import PageView
+
+
+def split_figure_captions(region: Region, page: PageView) -> list[Region]:
+    """A figure region holding a caption's lines -> the figure and a caption region."""
+    if region.kind != RegionKind.FIGURE:
+        return [region]
+    lines = page.lines_in(region.bbox)
+    starts = [ln for ln in lines if CAPTION_RE.match(ln.text)]
+    if not starts:
+        return [region]
+    first = min(starts, key=lambda ln: ln.bbox.y0)
+    caption_lines = [
+        ln
+        for ln in lines
+        if ln.block_index == first.block_index and ln.bbox.y0 >= first.bbox.y0 - 1
+    ]
+    caption_box = BBox.enclosing([ln.bbox for ln in caption_lines])
+    box = region.bbox
+    if caption_box.y0 - box.y0 > box.y1 - caption_box.y1:  # caption below the picture
+        figure_box = BBox(box.x0, box.y0, box.x1, caption_box.y0 - 1)
+    else:
+        figure_box = BBox(box.x0, caption_box.y1 + 1, box.x1, box.y1)
+    caption = Region(
+        id=f"{region.id}c",
+        kind=RegionKind.CAPTION,
+        bbox=caption_box,
+        page_index=region.page_index,
+        detector=f"{region.detector}+split",
+    )
+    if figure_box.height < 4:
+        return [caption]
+    return [region.model_copy(update={"bbox": figure_box}), caption]
+
+
+def heading_not_caption(region: Region, page: PageView) -> Region:
+    """A caption region whose text is a numbered section heading becomes a section header."""
+    if region.kind != RegionKind.CAPTION:
+        return region
+    text = " ".join(ln.text.strip() for ln in page.lines_in(region.bbox))
+    if CAPTION_RE.match(text) or not NUMBERED_HEADING_RE.match(text):
+        return region
+    return region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
