@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pdf2md.errors import BackendUnavailable, ConfigError
 
@@ -270,3 +271,11 @@ def pick_device(requested: str = "auto") -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def pil_image_processor(transformers: Any, name: str) -> Any:
+    """transformers' PIL image processor class ``name`` (``<name>Pil`` in transformers 5).
+
+    The PIL processors need no torchvision; transformers 4 has them under the plain name.
+    """
+    return getattr(transformers, f"{name}Pil", None) or getattr(transformers, name)

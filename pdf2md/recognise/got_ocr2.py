@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import Content
-from pdf2md.models import pick_device, resolve_model
+from pdf2md.models import pick_device, pil_image_processor, resolve_model
 from pdf2md.validate import AnswerRejected, check_no_repetition, check_not_empty
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class GotOcr2Recogniser:
         )
         self._model = model.to(self._device).eval()
         tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
-        images = transformers.GotOcr2ImageProcessorPil.from_pretrained(
+        images = pil_image_processor(transformers, "GotOcr2ImageProcessor").from_pretrained(
             folder, local_files_only=True
         )
         make_processor: Any = transformers.GotOcr2Processor

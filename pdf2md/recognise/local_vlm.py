@@ -23,7 +23,7 @@ from pydantic import Field
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import Content
-from pdf2md.models import pick_device, resolve_model
+from pdf2md.models import pick_device, pil_image_processor, resolve_model
 from pdf2md.recognise.vlm_tasks import (
     PageOptions,
     PageTask,
@@ -152,7 +152,9 @@ def load_qwen_vl(folder: Path, *, device: str = "auto", dtype: str = "auto") -> 
         raise BackendUnavailable(
             f"{folder}: the tokenizer's <|image_pad|> does not match the model"
         )
-    processor = transformers.Qwen2VLImageProcessorPil.from_pretrained(folder, local_files_only=True)
+    processor = pil_image_processor(transformers, "Qwen2VLImageProcessor").from_pretrained(
+        folder, local_files_only=True
+    )
     return QwenVl(model, tokenizer, processor, where)
 
 

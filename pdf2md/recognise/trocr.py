@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import Content
-from pdf2md.models import pick_device, resolve_model
+from pdf2md.models import pick_device, pil_image_processor, resolve_model
 from pdf2md.validate import AnswerRejected, check_no_repetition, check_not_empty
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class TrOcrRecogniser:
             folder, local_files_only=True
         )
         self._model = model.to(self._device).eval()
-        self._processor = transformers.ViTImageProcessorPil.from_pretrained(
+        self._processor = pil_image_processor(transformers, "ViTImageProcessor").from_pretrained(
             folder, local_files_only=True
         )
         self._tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)

@@ -93,3 +93,45 @@ def test_sigkill_then_rerun_is_exactly_once(tmp_path: Path) -> None:
     assert_exactly_once(out, corpus)
     keys = [json.loads(line)["key"] for line in (out / "errors.jsonl").read_text().splitlines()]
     assert len(keys) == len(set(keys)) == len(corpus.bad)
+
+
+DRIVER = """
+import sys, time
+from pdf2md.batch.task import Task
+from pdf2md.batch.worker import WorkerProcess, WorkerSpec
+spec = WorkerSpec(converter="batch_fakes:text_convert", warm_up=None, warm_up_language=False,
+                  timeout_s=None, python_path=tuple(sys.path))
+worker = WorkerProcess(spec)
+print(worker.pid, flush=True)
+worker.run_blocking(Task(key="k", path=sys.argv[1], want_record=False))  # hangs
+"""
+
+
+def _is_running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie waits for whoever adopts it to reap it)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] == "Z")
+
+
+def test_workers_exit_when_the_driver_alone_is_killed(tmp_path: Path) -> None:
+    hung = tmp_path / "hang.txt"
+    hung.write_text(HANG_TOKEN)
+    proc = subprocess.Popen([sys.executable, "-c", DRIVER, str(hung)], env=_env(),
+                            stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert proc.stdout is not None
+    worker_pid = int(proc.stdout.readline())
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)  # the driver only, not its process group
+    proc.wait()
+    proc.stdout.close()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not _is_running(worker_pid):
+            return
+        time.sleep(0.1)
+    os.kill(worker_pid, signal.SIGKILL)
+    raise AssertionError("the worker outlived its driver by 10 s")

@@ -19,7 +19,7 @@ from batch_fixtures import (
     error_lines,
 )
 
-from pdf2md.batch import BatchConfig, WorkerSpec, run_batch
+from pdf2md.batch import BatchConfig, ConvertOptions, WorkerSpec, run_batch
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install pdf2md[ray])")
 
@@ -57,6 +57,7 @@ def test_ray_engine_matches_local_results(tmp_path: Path) -> None:
         output_dir=tmp_path / "ray",
         formats=frozenset({"md", "jsonl"}),
         shard_size=3,
+        options=ConvertOptions(profile="fast"),
         worker=WorkerSpec(converter=FAKE_CONVERTER, timeout_s=1.5),
     )
     summary = run_batch(config, RayEngine(workers=2))
@@ -79,6 +80,7 @@ def test_ray_engine_matches_local_results(tmp_path: Path) -> None:
         output_dir=tmp_path / "ref",
         formats=frozenset({"md", "jsonl"}),
         shard_size=3,
+        options=ConvertOptions(profile="fast"),
         worker=WorkerSpec(converter=FAKE_CONVERTER),
     )
     run_batch(reference, InProcessEngine())

@@ -29,6 +29,7 @@ def _config(corpus: Corpus, out: Path, **kwargs: object) -> BatchConfig:
         "worker": worker,
         "formats": frozenset({"md", "jsonl"}),
         "shard_size": 3,
+        "options": ConvertOptions(profile="fast"),  # the machinery is under test, not layout
     }
     base.update(kwargs)
     return BatchConfig(**base)  # type: ignore[arg-type]
