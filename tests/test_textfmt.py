@@ -19,3 +19,8 @@ def test_normalise_ligatures_and_spaces() -> None:
 
 def test_tex_double_quotes() -> None:
     assert normalise_text("\u2018\u2018quoted\u2019\u2019") == "\u201cquoted\u201d"
+
+
+def test_cjk_lines_join_without_space() -> None:
+    assert join_rows(["現在", "価値により"]) == "現在価値により"
+    assert join_rows(["end of line", "価値"]) == "end of line 価値"

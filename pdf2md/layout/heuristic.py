@@ -165,7 +165,9 @@ class HeuristicLayout:
         box = BBox.enclosing([ln.bbox for ln in group])
         margin = self.options.margin_ratio * page.height_pt
         group_size = max(ln.size for ln in group)
-        if len(group) <= 2 and len(text) < 120:
+        # running heads and folios are set no larger than the body; a bigger line at the top
+        # of a page is a heading that happens to sit high
+        if len(group) <= 2 and len(text) < 120 and group_size <= 1.05 * size:
             if box.y1 <= margin:
                 return RegionKind.PAGE_HEADER
             if box.y0 >= page.height_pt - margin:

@@ -222,6 +222,17 @@ def join_rows(rows: Sequence[str]) -> str:
     return re.sub(r"[ \t]{2,}", " ", text)
 
 
+def _is_cjk(char: str) -> bool:
+    """Han, kana, CJK punctuation and full-width forms: scripts written without spaces."""
+    code = ord(char)
+    return (
+        0x3000 <= code <= 0x30FF
+        or 0x3400 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0xFF00 <= code <= 0xFFEF
+    )
+
+
 def join_point(before: str, after: str) -> tuple[str, str]:
     """How a line ending joins the next line: the kept end of ``before`` and the separator.
 
@@ -230,6 +241,8 @@ def join_point(before: str, after: str) -> tuple[str, str]:
     """
     if _is_split_word(before, after):
         return before[:-1], ""
+    if before and after and _is_cjk(before[-1]) and _is_cjk(after[0]):
+        return before, ""  # Chinese and Japanese put no space between lines
     if (
         before.endswith(_HYPHENS)
         and len(before) >= 2
