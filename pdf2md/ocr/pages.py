@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import statistics
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -106,6 +108,8 @@ class PageOcr:
     stats: OcrStats = field(default_factory=OcrStats)
     _engine: Any = None
     _classifier: OrientationClassifier | None = None
+    _fallback: Any = None
+    _fallback_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def engine_name(self) -> str:
@@ -203,6 +207,49 @@ class PageOcr:
             draw.rectangle(tuple(box.scale(dpi / 72.0)), fill=255)
             self.stats.masked_area += box.area
 
+    def _fallback_engine(self) -> Any:
+        """The second engine, loaded on first need; ``None`` where it cannot run here."""
+        with self._fallback_lock:
+            if self._fallback is None:
+                from pdf2md.errors import BackendUnavailable
+                from pdf2md.registry import OCR_ENGINES
+
+                name = self.context.profile.ocr.fallback_engine
+                try:
+                    engine = OCR_ENGINES.resolve(name)(self.context)
+                    engine.load()
+                except BackendUnavailable as exc:
+                    log.warning("OCR fallback engine %s unavailable: %s", name, exc)
+                    engine = False
+                self._fallback = engine
+            return self._fallback or None
+
+    def _read_words(self, upright: Image.Image) -> list[Any]:
+        """Words from the engine; where their mean confidence is below
+        ``ocr.fallback_below_confidence`` (Tesseract on a script it has no data for reads
+        Latin garbage at about 0.3), the fallback engine reads the page too and the more
+        confident reading wins."""
+        raw = self._engine.read([upright])[0]
+        ocr = self.context.profile.ocr
+        if not raw or not ocr.fallback_engine or ocr.fallback_engine == ocr.engine:
+            return list(raw)
+        mean = statistics.fmean(w.confidence for w in raw)
+        if mean >= ocr.fallback_below_confidence:
+            return list(raw)
+        engine = self._fallback_engine()
+        if engine is None:
+            return list(raw)
+        alt = engine.read([upright])[0]
+        if alt and statistics.fmean(w.confidence for w in alt) > mean:
+            log.info(
+                "OCR: %s read the page at confidence %.2f; using %s",
+                ocr.engine,
+                mean,
+                ocr.fallback_engine,
+            )
+            return list(alt)
+        return list(raw)
+
     def _read(
         self,
         page_index: int,
@@ -212,7 +259,7 @@ class PageOcr:
         dpi: int,
     ) -> OcrPage:
         start = time.perf_counter()
-        raw = self._engine.read([upright])[0]
+        raw = self._read_words(upright)
         k = 72.0 / dpi
         words = tuple(Word(w.text, w.bbox_px.scale(k), w.confidence, w.line_id) for w in raw)
         boxes = tuple(geom.to_page(w.bbox_px, size_px=size_px, dpi=dpi) for w in raw)
