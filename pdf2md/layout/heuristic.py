@@ -8,7 +8,6 @@ Figures come from placed images and drawings; tables from :mod:`pdf2md.layout.ta
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
@@ -29,15 +28,6 @@ class HeuristicLayoutOptions(BaseModel):
     margin_ratio: float = 0.07
     min_figure_ratio: float = 0.01
     detect_tables: bool = True
-
-
-def body_size(lines: Sequence[TextLine]) -> float:
-    """The most common font size, weighted by characters (10.0 for an empty page)."""
-    counts: Counter[float] = Counter()
-    for line in lines:
-        for span in line.spans:
-            counts[round(span.size, 1)] += len(span.text.strip())
-    return counts.most_common(1)[0][0] if counts else 10.0
 
 
 def _math_share(lines: Sequence[TextLine]) -> float:
@@ -128,7 +118,7 @@ class HeuristicLayout:
     def _detect_one(self, page: PageView) -> list[Region]:
         tables = self._tables(page)
         figures = self._figures(page, tables)
-        size = body_size(page.lines)
+        size = page.body_size_pt
         regions: list[Region] = []
         for n, box in enumerate(tables):
             regions.append(self._region(page, n, RegionKind.TABLE, box))

@@ -18,7 +18,6 @@ from pydantic import BaseModel, ConfigDict
 from pdf2md.backend import BackendContext, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.layout.coverage import cover_orphan_lines, drop_nested
-from pdf2md.layout.heuristic import body_size
 from pdf2md.layout.refine import equation_not_text, heading_not_caption, split_figure_captions
 from pdf2md.model import Region, RegionKind
 from pdf2md.source import PageView
@@ -77,7 +76,7 @@ class PymupdfLayout:
     def _detect_one(self, page: PageView) -> list[Region]:
         raw: Any = page.page
         raw.get_layout()
-        size = body_size(page.lines)
+        size = page.body_size_pt
         regions: list[Region] = []
         for n, item in enumerate(raw.layout_information or ()):
             x0, y0, x1, y1, label = item[:5]
