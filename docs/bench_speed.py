@@ -28,9 +28,10 @@ if which == "pymupdf4llm":
         doc = pymupdf.open(p); pages += doc.page_count
         pymupdf4llm.to_markdown(doc)
 else:
-    from pdf2md.pipeline import convert
+    from pdf2md.pipeline import Converter
+    converter = Converter(which)
     for p in paths:
-        r = convert(p, profile=which)
+        r = converter.convert(p)
         if r.document is not None:
             pages += len(r.document.pages)
         for k, v in r.timings.items():

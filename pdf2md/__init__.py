@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "convert"]
+__all__ = ["Converter", "__version__", "convert"]
 
 if TYPE_CHECKING:
     from pdf2md.model import Result
+    from pdf2md.pipeline import Converter
 
 
 def convert(path: Any, **kwargs: Any) -> Result:
@@ -23,3 +24,12 @@ def convert(path: Any, **kwargs: Any) -> Result:
     from pdf2md.pipeline import convert as _convert
 
     return _convert(path, **kwargs)
+
+
+def __getattr__(name: str) -> Any:
+    """``pdf2md.Converter``, imported on first use (importing pdf2md stays cheap)."""
+    if name == "Converter":
+        from pdf2md.pipeline import Converter
+
+        return Converter
+    raise AttributeError(f"module 'pdf2md' has no attribute {name!r}")

@@ -66,10 +66,14 @@ def default_models_dir() -> Path:
 
 @dataclass(frozen=True)
 class BackendContext:
-    """What every backend is constructed with: the resolved profile and where models live."""
+    """What every backend is constructed with: the resolved profile and where models live.
+
+    It outlives one document (a :class:`~pdf2md.pipeline.Converter` keeps its backends loaded),
+    so anything that belongs to one conversion, such as where images go, travels on the
+    :class:`RegionCrop` instead.
+    """
 
     profile: Profile = field(default_factory=Profile)
-    assets: AssetSink | None = None
 
     @property
     def models_dir(self) -> Path:
@@ -98,12 +102,14 @@ def parse_options(context: BackendContext, name: str, options_cls: type[OptionsT
 class RegionCrop:
     """One region to recognise, with read access to its page.
 
-    ``triage`` says whether the page's text layer can be trusted; ``page`` renders on demand.
+    ``triage`` says whether the page's text layer can be trusted; ``page`` renders on demand;
+    ``assets`` is where this conversion's image files go (``None``: write none).
     """
 
     region: Region
     page: PageView
     triage: PageTriage | None = None
+    assets: AssetSink | None = None
 
     @property
     def bbox(self) -> BBox:
@@ -147,10 +153,12 @@ class Recogniser(Protocol):
 
 
 class OcrWorkStats(Protocol):
-    """Counters of OCR work: pages OCR'd, pages skipped, share of page area skipped."""
+    """Counters of OCR work: pages OCR'd, pages skipped, page area skipped of all seen."""
 
     pages: int
     pages_skipped: int
+    masked_area: float
+    page_area: float
 
     @property
     def skipped_share(self) -> float:

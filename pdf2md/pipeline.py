@@ -1,4 +1,4 @@
-"""``convert(path, profile) -> Result``: wires the stages together, nothing more.
+"""``Converter(profile).convert(path) -> Result``: wires the stages together, nothing more.
 
 source -> triage -> layout -> order -> route/recognise -> document -> render. Pages stream in
 bounded batches so memory stays flat on long documents. A failing page is recorded and the rest
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pdf2md import __version__
-from pdf2md.backend import BackendContext, DirectoryAssetSink, RegionCrop, ReportsOcrStats
+from pdf2md.backend import AssetSink, BackendContext, DirectoryAssetSink, RegionCrop
 from pdf2md.document import assemble_document
 from pdf2md.errors import BackendUnavailable, ConversionTimeout, Pdf2mdError
 from pdf2md.model import (
@@ -32,7 +32,7 @@ from pdf2md.model import (
 from pdf2md.order import order_regions
 from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
 from pdf2md.render.markdown import render_markdown
-from pdf2md.route import BackendPool, recognise_regions, validate_route
+from pdf2md.route import BackendPool, OcrTally, recognise_regions, validate_route
 from pdf2md.source import PageView, SourceDocument, open_pdf
 from pdf2md.triage import triage_page
 
@@ -43,13 +43,14 @@ PAGE_BATCH = 8
 
 @dataclass
 class _Run:
-    """State of one conversion (local to one call of :func:`convert`)."""
+    """State of one conversion (local to one call of :meth:`Converter.convert`)."""
 
     profile: Profile
     pool: BackendPool
     strict: bool
     deadline: float | None
     on_progress: Callable[[int, int], None] | None = None
+    assets: AssetSink | None = None
     errors: list[ErrorItem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -82,6 +83,84 @@ def _failed(message: str, stage: str = "source") -> Result:
     )
 
 
+class Converter:
+    """Converts PDFs with one profile, keeping its backends (and their models) loaded.
+
+    Loading a layout model or an OCR engine costs seconds; a ``Converter`` pays it once, on the
+    first document that needs it, and reuses it for every later one. Use one per process (it is
+    not thread-safe); :func:`convert` is the one-document shorthand.
+
+    Example:
+        >>> with Converter("fast") as converter:  # doctest: +SKIP
+        ...     results = [converter.convert(p) for p in paths]
+
+    Raises:
+        ConfigError: the profile cannot be resolved or names an unknown recogniser.
+    """
+
+    def __init__(
+        self,
+        profile: str | Profile | ResolvedProfile = "default",
+        *,
+        backends: dict[str, object] | None = None,
+    ) -> None:
+        self.profile = _as_profile(profile)
+        validate_route(self.profile.route)
+        self._pool = BackendPool(BackendContext(profile=self.profile), dict(backends or {}))
+
+    def __enter__(self) -> Converter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def loaded_backends(self) -> list[object]:
+        """The backends loaded so far (they stay loaded for later documents)."""
+        return self._pool.loaded()
+
+    def close(self) -> None:
+        """Let go of the loaded backends (their models are freed with the last reference)."""
+        self._pool = BackendPool(self._pool.context, self._pool.overrides)
+
+    def convert(
+        self,
+        path: str | Path,
+        *,
+        pages: Sequence[int] | None = None,
+        password: str | None = None,
+        images_dir: str | Path | None = None,
+        image_link_prefix: str | None = None,
+        strict: bool = False,
+        timeout_s: float | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Result:
+        """Convert one PDF; the arguments are those of :func:`convert`."""
+        started = time.perf_counter()
+        try:
+            src = open_pdf(path, password=password)
+        except Pdf2mdError as exc:
+            if strict:
+                raise
+            return _failed(str(exc))
+        with src:
+            sink = None
+            if images_dir is not None and self.profile.images.enabled:
+                folder = Path(images_dir)
+                prefix = folder.name if image_link_prefix is None else image_link_prefix
+                sink = DirectoryAssetSink(folder, prefix)
+            deadline = time.monotonic() + timeout_s if timeout_s else None
+            run = _Run(self.profile, self._pool, strict, deadline, on_progress, sink)
+            run.tick("source", started)
+            tally = OcrTally.of(self._pool)
+            try:
+                result = _convert_open(src, run, pages)
+            except ConversionTimeout as exc:
+                if strict:
+                    raise
+                return _failed(str(exc), stage="timeout")
+            return result.model_copy(update={"stats": tally.since(self._pool)})
+
+
 def convert(
     path: str | Path,
     *,
@@ -95,7 +174,7 @@ def convert(
     backends: dict[str, object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Result:
-    """Convert one PDF to Markdown.
+    """Convert one PDF to Markdown (models load for this call; see :class:`Converter`).
 
     Args:
         path: the PDF.
@@ -112,31 +191,23 @@ def convert(
     Returns:
         A :class:`~pdf2md.model.Result`; it never raises for bad input unless ``strict``.
     """
-    started = time.perf_counter()
     try:
-        prof = _as_profile(profile)
-        validate_route(prof.route)
-        src = open_pdf(path, password=password)
+        converter = Converter(profile, backends=backends)
     except Pdf2mdError as exc:
         if strict:
             raise
         return _failed(str(exc))
-    with src:
-        sink = None
-        if images_dir is not None and prof.images.enabled:
-            folder = Path(images_dir)
-            prefix = folder.name if image_link_prefix is None else image_link_prefix
-            sink = DirectoryAssetSink(folder, prefix)
-        context = BackendContext(profile=prof, assets=sink)
-        deadline = time.monotonic() + timeout_s if timeout_s else None
-        run = _Run(prof, BackendPool(context, dict(backends or {})), strict, deadline, on_progress)
-        run.tick("source", started)
-        try:
-            return _convert_open(src, run, pages)
-        except ConversionTimeout as exc:
-            if strict:
-                raise
-            return _failed(str(exc), stage="timeout")
+    with converter:
+        return converter.convert(
+            path,
+            pages=pages,
+            password=password,
+            images_dir=images_dir,
+            image_link_prefix=image_link_prefix,
+            strict=strict,
+            timeout_s=timeout_s,
+            on_progress=on_progress,
+        )
 
 
 def _page_indices(src: SourceDocument, pages: Sequence[int] | None) -> list[int]:
@@ -191,23 +262,7 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         markdown=markdown if status != "failed" else "",
         errors=tuple(run.errors),
         timings=run.timings,
-        stats=_ocr_stats(run.pool),
     )
-
-
-def _ocr_stats(pool: BackendPool) -> dict[str, float]:
-    """OCR work done and skipped, summed over the OCR recognisers that ran."""
-    counters = [b.stats for b in pool.loaded() if isinstance(b, ReportsOcrStats)]
-    if not counters:
-        return {}
-    pages = sum(c.pages for c in counters)
-    skipped = sum(c.pages_skipped for c in counters)
-    shares = [c.skipped_share for c in counters if c.pages]
-    return {
-        "ocr_pages": float(pages),
-        "ocr_pages_skipped": float(skipped),
-        "ocr_skipped_share": max(shares) if shares else 0.0,
-    }
 
 
 def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
@@ -228,7 +283,7 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
     ordered = [[_renamed(r) for r in page_regions] for page_regions in ordered]
     t = run.tick("order", t)
     crops = [
-        RegionCrop(region, view, triage)
+        RegionCrop(region, view, triage, run.assets)
         for view, triage, page_regions in zip(views, triages, ordered)
         for region in page_regions
     ]

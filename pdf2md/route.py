@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pdf2md.backend import BackendContext, LayoutBackend, Recogniser, RegionCrop
+from pdf2md.backend import BackendContext, LayoutBackend, Recogniser, RegionCrop, ReportsOcrStats
 from pdf2md.errors import BackendUnavailable, ConfigError, Pdf2mdError
 from pdf2md.model import Content, ErrorItem
 from pdf2md.profile import RouteSettings
@@ -65,6 +65,43 @@ class BackendPool:
         backend = self._get(LAYOUTS, name)
         assert isinstance(backend, LayoutBackend), name
         return backend
+
+
+@dataclass(frozen=True)
+class OcrTally:
+    """The OCR counters of a pool's backends at one moment, to report one conversion's share
+    of work done by backends that live across conversions."""
+
+    counts: dict[int, tuple[int, int, float, float]]
+
+    @staticmethod
+    def _read(pool: BackendPool) -> dict[int, tuple[int, int, float, float]]:
+        return {
+            id(b): (b.stats.pages, b.stats.pages_skipped, b.stats.masked_area, b.stats.page_area)
+            for b in pool.loaded()
+            if isinstance(b, ReportsOcrStats)
+        }
+
+    @classmethod
+    def of(cls, pool: BackendPool) -> OcrTally:
+        """The counters now."""
+        return cls(cls._read(pool))
+
+    def since(self, pool: BackendPool) -> dict[str, float]:
+        """OCR pages done and skipped since this tally, and the largest share of page area
+        the OCR gate found empty; ``{}`` where no OCR backend ran."""
+        deltas = [
+            tuple(now - then for now, then in zip(counts, self.counts.get(key, (0, 0, 0.0, 0.0))))
+            for key, counts in self._read(pool).items()
+        ]
+        if not deltas:
+            return {}
+        shares = [d[2] / d[3] for d in deltas if d[0] and d[3] > 0]
+        return {
+            "ocr_pages": float(sum(d[0] for d in deltas)),
+            "ocr_pages_skipped": float(sum(d[1] for d in deltas)),
+            "ocr_skipped_share": max(shares) if shares else 0.0,
+        }
 
 
 def validate_route(route: RouteSettings) -> None:

@@ -16,8 +16,11 @@ MAX_MODULE_LINES = 600
 
 
 def test_public_api() -> None:
-    assert pdf2md.__all__ == ["__version__", "convert"]
+    assert pdf2md.__all__ == ["Converter", "__version__", "convert"]
     assert callable(pdf2md.convert)
+    assert pdf2md.Converter.__name__ == "Converter"
+    with pytest.raises(AttributeError):
+        pdf2md.no_such_name  # noqa: B018
 
 
 def test_modules_stay_small() -> None:

@@ -228,3 +228,71 @@ def test_rotated_page_reads_in_display_space(make_pdf: Callable[..., Path], prof
         "## 1 Landscape Heading\n\n"
         "First line of a paragraph on a landscape page that continues on a second line here.\n"
     )
+
+
+def test_converter_keeps_backends_loaded_across_documents(
+    simple_pdf: Path, two_column_pdf: Path
+) -> None:
+    from pdf2md.pipeline import Converter
+
+    with Converter("default") as converter:
+        first = converter.convert(simple_pdf)
+        loaded = converter.loaded_backends()
+        second = converter.convert(two_column_pdf)
+        again = converter.loaded_backends()
+    assert first.markdown == SIMPLE_MD
+    assert second.markdown == convert(two_column_pdf).markdown
+    assert loaded and all(any(a is b for b in again) for a in loaded)
+
+
+def _picture_page(doc: pymupdf.Document, *, background: bool = False) -> None:
+    """A striped picture between two lines of text (PyMuPDF's layout model misses it), and
+    with ``background`` a tint with a paragraph printed over it."""
+    page = doc.new_page(width=400, height=500)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 120, 80), 0)
+    pix.set_rect(pix.irect, (200, 40, 40))
+    for x in range(0, 120, 10):
+        pix.set_rect(pymupdf.IRect(x, 0, x + 5, 80), (20, 20, 200))
+    if background:  # a picture with a paragraph printed over it
+        page.insert_image(pymupdf.Rect(30, 60, 380, 200), pixmap=pix)
+        for i in range(8):
+            page.insert_text((40, 80 + 15 * i), f"Line {i} of a boxed note over a tint.", fontsize=11)
+    page.insert_text((40, 50), "A page with a picture", fontsize=14)
+    page.insert_text((40, 230), "Some body text above the picture that says what it shows.", fontsize=9)
+    page.insert_image(pymupdf.Rect(80, 250, 320, 410), pixmap=pix)
+    page.insert_text((40, 430), "Figure 1: A red and blue picture.", fontsize=9)
+
+
+def test_picture_the_layout_model_misses_still_becomes_a_figure(
+    make_pdf: Callable[..., Path], tmp_path: Path
+) -> None:
+    pdf = make_pdf("pictures.pdf", _picture_page)
+    md = convert(pdf, images_dir=tmp_path / "img").markdown
+    figures = [line for line in md.splitlines() if line.startswith("![")]
+    assert len(figures) == 1, md
+    assert md.index("says what it shows") < md.index(figures[0]) < md.index("Figure 1: A red")
+
+
+def test_converter_writes_each_documents_images_to_its_own_folder(
+    make_pdf: Callable[..., Path], tmp_path: Path
+) -> None:
+    from pdf2md.pipeline import Converter
+
+    pdf = make_pdf("picture.pdf", _picture_page)
+    with Converter("default") as converter:
+        a = converter.convert(pdf, images_dir=tmp_path / "a")
+        b = converter.convert(pdf, images_dir=tmp_path / "b", image_link_prefix="x")
+        c = converter.convert(pdf)
+    assert "![Figure 1: A red and blue picture.](a/p0-r2-figure.png)" in a.markdown
+    assert "![Figure 1: A red and blue picture.](x/p0-r2-figure.png)" in b.markdown
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["p0-r2-figure.png"]
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["p0-r2-figure.png"]
+    assert "![" not in c.markdown
+
+
+def test_converter_rejects_a_bad_profile_at_once() -> None:
+    from pdf2md.errors import ConfigError
+    from pdf2md.pipeline import Converter
+
+    with pytest.raises(ConfigError):
+        Converter("no-such-profile")

@@ -1,10 +1,12 @@
 """The per-document converter the batch calls, and the plain data it returns.
 
 The batch machinery does not call :func:`pdf2md.pipeline.convert` directly: it calls a
-*converter*, a plain function ``(path, ConvertOptions) -> Converted`` named by a
-``"module:function"`` string, so that worker processes (local or on Ray) can import it and
-tests can swap in a fake that sleeps, crashes or leaks. The production converter,
-:func:`convert_with_pipeline`, wraps the pipeline and the Markdown writer.
+*converter*, a callable ``(path, ConvertOptions) -> Converted`` named by a ``"module:name"``
+string, so that worker processes (local or on Ray) can import it and tests can swap in a fake
+that sleeps, crashes or leaks. Where the name is a class, each worker builds one instance and
+calls it for every document, so it can keep state such as loaded models. The production
+converter, :class:`PipelineConverter`, keeps a :class:`pdf2md.pipeline.Converter` per profile
+(models load once per worker, not once per document) and adds the Markdown writer.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from pdf2md.errors import ConfigError
 
 if TYPE_CHECKING:
     from pdf2md.model import Result
+    from pdf2md.pipeline import Converter as PipelineBackend
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CONVERTER = "pdf2md.batch.converter:convert_with_pipeline"
+DEFAULT_CONVERTER = "pdf2md.batch.converter:PipelineConverter"
 DEFAULT_WARM_UP = "pdf2md.batch.converter:warm_up_pipeline"
 
 ConvertStatus = Literal["ok", "partial", "failed"]
@@ -92,7 +95,8 @@ Converter = Callable[[str, ConvertOptions], Converted]
 
 
 def load_converter(spec: str) -> Any:
-    """Import the converter (or warm-up function) named ``"module:function"``.
+    """Import the converter (or warm-up function) named ``"module:name"``; a class is
+    instantiated (with no arguments) and the instance returned.
 
     Raises:
         ConfigError: the module or function cannot be found.
@@ -104,6 +108,8 @@ def load_converter(spec: str) -> Any:
         func = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise ConfigError(f"converter {spec!r} cannot be imported: {exc}") from exc
+    if isinstance(func, type):
+        func = func()
     if not callable(func):
         raise ConfigError(f"converter {spec!r} is not callable")
     return func
@@ -150,22 +156,46 @@ def from_result(result: Result) -> Converted:
     )
 
 
+class PipelineConverter:
+    """The production converter: :class:`pdf2md.pipeline.Converter` + the Markdown writer.
+
+    One instance lives as long as its worker process; it keeps one pipeline converter (and so
+    the loaded layout model and OCR engines) per profile across documents.
+    """
+
+    def __init__(self) -> None:
+        self._converters: dict[str, PipelineBackend] = {}
+
+    def __call__(self, path: str, options: ConvertOptions) -> Converted:
+        """Convert one document with ``options``."""
+        from pdf2md.errors import Pdf2mdError
+
+        try:
+            converter = self._converter(options.profile)
+        except Pdf2mdError as exc:
+            return Converted(status="failed", errors=(ErrorRecord("profile", str(exc)),))
+        result = converter.convert(
+            path, pages=_page_selection(path, options.max_pages), timeout_s=options.timeout_s
+        )
+        return from_result(result)
+
+    def _converter(self, profile: str) -> PipelineBackend:
+        if profile not in self._converters:
+            from pdf2md.pipeline import Converter as Pipeline
+
+            self._converters[profile] = Pipeline(profile)
+        return self._converters[profile]
+
+
 def convert_with_pipeline(path: str, options: ConvertOptions) -> Converted:
-    """The production converter: :func:`pdf2md.pipeline.convert` + the Markdown writer."""
-    from pdf2md.pipeline import convert
-
-    result = convert(
-        path,
-        profile=options.profile,
-        pages=_page_selection(path, options.max_pages),
-        timeout_s=options.timeout_s,
-    )
-    return from_result(result)
+    """One document through a fresh :class:`PipelineConverter` (models load for this call)."""
+    return PipelineConverter()(path, options)
 
 
-def warm_up_pipeline(options: ConvertOptions) -> None:
-    """Convert a one-page PDF made on the spot, so that a new worker loads its models and
-    imports before its first real document (whose time limit should not pay for them)."""
+def warm_up_pipeline(converter: Converter, options: ConvertOptions) -> None:
+    """Convert a one-page PDF made on the spot with the worker's ``converter``, so that a new
+    worker loads its models and imports before its first real document (whose time limit
+    should not pay for them)."""
     import tempfile
 
     import pymupdf
@@ -178,6 +208,6 @@ def warm_up_pipeline(options: ConvertOptions) -> None:
         path = f"{folder}/warm-up.pdf"
         doc.save(path)  # type: ignore[no-untyped-call]
         doc.close()  # type: ignore[no-untyped-call]
-        result = convert_with_pipeline(path, options)
+        result = converter(path, options)
     if result.status == "failed":
         log.warning("warm-up conversion failed: %s", "; ".join(e.message for e in result.errors))

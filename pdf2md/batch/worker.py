@@ -36,6 +36,7 @@ from pdf2md.batch.converter import (
     DEFAULT_CONVERTER,
     DEFAULT_WARM_UP,
     ConvertOptions,
+    Converter,
     load_converter,
 )
 from pdf2md.batch.language import detect_language
@@ -63,7 +64,8 @@ class WorkerSpec:
         log_path: file that receives the children's stderr (``None``: discarded).
         startup_timeout_s: how long a child may take to import the converter.
         warm_up_language: load the language model before the first document (JSONL runs).
-        warm_up: ``"module:function"`` called with ``options`` before the worker takes work,
+        warm_up: ``"module:function"`` called with the worker's converter and ``options``
+            before the worker takes work,
             to load models outside the first document's time limit (``None``: none).
         options: the batch's conversion options, for the warm-up.
     """
@@ -322,10 +324,10 @@ def _watch_parent(parent_pid: int, interval_s: float = 1.0) -> None:
             os._exit(3)
 
 
-def _warm_up(args: argparse.Namespace) -> None:
+def _warm_up(args: argparse.Namespace, converter: Converter) -> None:
     if args.warm_up:
         options = ConvertOptions(**json.loads(args.options or "{}"))
-        load_converter(args.warm_up)(options)
+        load_converter(args.warm_up)(converter, options)
     if not args.no_warm_up_language:  # load the language model outside any document's time
         detect_language("warm up the language model before the first document " * 4)
 
@@ -333,7 +335,7 @@ def _warm_up(args: argparse.Namespace) -> None:
 def _serve(conn_in: Connection, conn_out: Connection, args: argparse.Namespace) -> int:
     try:
         converter = load_converter(args.converter)
-        _warm_up(args)
+        _warm_up(args, converter)
     except ConfigError as exc:
         conn_out.send(("fatal", str(exc)))
         return 2

@@ -18,9 +18,9 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pdf2md.errors import ConfigError, RecognitionError
 
@@ -61,6 +61,7 @@ class Pdf2mdConverter:
 
     profile: str = "default"
     name: str = "pdf2md"
+    _pipeline: Any = field(default=None, repr=False, compare=False)
 
     def check(self) -> str | None:
         if importlib.util.find_spec("pdf2md.pipeline") is None:
@@ -68,10 +69,12 @@ class Pdf2mdConverter:
         return None
 
     def convert(self, pdf: Path, page_index: int | None) -> str:
-        from pdf2md.pipeline import convert
+        if self._pipeline is None:  # one Converter for every page: models load once
+            from pdf2md.pipeline import Converter
 
+            self._pipeline = Converter(self.profile)
         pages = None if page_index is None else [page_index]
-        result = convert(pdf, profile=self.profile, pages=pages)
+        result = self._pipeline.convert(pdf, pages=pages)
         if result.status == "failed":
             messages = "; ".join(str(getattr(e, "message", e)) for e in result.errors)
             raise RecognitionError(messages or "conversion failed")

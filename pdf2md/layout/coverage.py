@@ -1,7 +1,8 @@
 """Make sure no text is lost between a layout model's regions.
 
 Layout models miss things: a line of text outside every region would vanish from the output.
-:func:`cover_orphan_lines` adds a TEXT region for each cluster of such lines.
+:func:`cover_orphan_lines` adds a TEXT region for each cluster of such lines, and
+:func:`cover_orphan_images` a FIGURE region for each picture the model did not see.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from pdf2md.model import BBox, Region, RegionKind
-from pdf2md.source import TextLine
+from pdf2md.source import PageView, TextLine
 
 
 def _covered(line: TextLine, regions: Sequence[Region]) -> bool:
@@ -38,6 +39,38 @@ def cover_orphan_lines(
         )
         for block, boxes in orphans.items()
     ]
+    return regions + extra
+
+
+def cover_orphan_images(
+    regions: list[Region], page: PageView, *, detector: str, min_ratio: float = 0.01
+) -> list[Region]:
+    """``regions`` plus a FIGURE region for each picture no region holds.
+
+    Pictures smaller than ``min_ratio`` of the page (bullets, logos, rules) are left out, and
+    so are backgrounds: pictures covering most of the page, or with text printed over them.
+    """
+    page_area = page.bbox.area
+    extra: list[Region] = []
+    for n, box in enumerate(page.image_boxes):
+        box = box.clip(page.bbox)
+        if not min_ratio * page_area <= box.area <= 0.8 * page_area:
+            continue
+        if any(box.overlap_ratio(r.bbox) >= 0.5 for r in [*regions, *extra]):
+            continue
+        over = sum(line.bbox.intersect(box).area for line in page.lines if line.text.strip())
+        if over > 0.2 * box.area:
+            continue
+        extra.append(
+            Region(
+                id=f"p{page.page_index}-i{n}",
+                kind=RegionKind.FIGURE,
+                bbox=box,
+                page_index=page.page_index,
+                confidence=None,
+                detector=f"{detector}+images",
+            )
+        )
     return regions + extra
 
 

@@ -27,14 +27,14 @@ class ImageCropRecogniser:
 
     def recognise(self, crops: Sequence[RegionCrop]) -> list[Content | None]:
         """Render each crop to a file; ``None`` for all where images are off."""
-        sink = self.context.assets
         settings = self.context.profile.images
-        if sink is None or not settings.enabled:
+        if not settings.enabled:
             return [None] * len(crops)
         out: list[Content | None] = []
         for crop in crops:
             region = crop.region
-            if region.bbox.width < 1 or region.bbox.height < 1:
+            sink = crop.assets
+            if sink is None or region.bbox.width < 1 or region.bbox.height < 1:
                 out.append(None)
                 continue
             data = crop.page.render_png(region.bbox, dpi=settings.dpi)

@@ -342,7 +342,7 @@ class FigureTask(_BaseTask):
 
     def _save(self, crop: RegionCrop) -> str | None:
         settings = self.reference.context.profile.images
-        sink = self.reference.context.assets
+        sink = crop.assets
         if sink is None or not settings.enabled:
             return None
         data = crop.page.render_png(crop.bbox, dpi=settings.dpi)

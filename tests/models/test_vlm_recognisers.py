@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 from model_fixtures import (
@@ -179,10 +180,10 @@ def test_figure_description(vlm_server: ScriptedServer, sample: SamplePage, tmp_
     figure = Region(id="p0-r9", kind=RegionKind.FIGURE, bbox=BBox(40, 160, 340, 240), page_index=0)
     vlm_server.script = [("ok", "A table of [three] metals."), ("ok", "chart " * 60)]
     base = vlm_context(vlm_server.url)
-    ctx = BackendContext(profile=base.profile, assets=DirectoryAssetSink(tmp_path, "img"))
-    rec = VlmFigureRecogniser(ctx)
+    rec = VlmFigureRecogniser(BackendContext(profile=base.profile))
     rec.load()
-    [content] = rec.recognise([sample.crop(figure)])
+    crop = replace(sample.crop(figure), assets=DirectoryAssetSink(tmp_path, "img"))
+    [content] = rec.recognise([crop])
     assert content is not None
     assert content.text == "![A table of (three) metals.](img/p0-r9.png)"
     assert (tmp_path / "p0-r9.png").read_bytes()[:4] == b"\x89PNG"

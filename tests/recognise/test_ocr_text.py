@@ -195,3 +195,17 @@ def test_region_of_a_born_digital_page_is_read_alone_after_the_gate(tmp_path: Pa
     assert read is not None and read.text == "Pictured words here"
     assert blank is None
     assert recogniser.stats.pages == 0  # no whole page was OCR'd
+
+
+def test_converter_reports_each_documents_own_ocr_work(scanned: ScannedFixture) -> None:  # noqa: F811
+    """The OCR engine stays loaded across documents; each result counts only its own pages."""
+    from pdf2md.pipeline import Converter
+
+    with Converter(Profile.model_validate({"ocr": {"workers": 2}})) as converter:
+        first = converter.convert(scanned.path, pages=[0])
+        loaded = converter.loaded_backends()
+        second = converter.convert(scanned.path, pages=[0, 1])
+        assert all(a is b for a, b in zip(loaded, converter.loaded_backends(), strict=False))
+    assert first.stats["ocr_pages"] == 1.0
+    assert second.stats["ocr_pages"] == 2.0
+    assert first.markdown.lstrip("# ").split()[:3] == second.markdown.lstrip("# ").split()[:3]
