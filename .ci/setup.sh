@@ -24,6 +24,15 @@ PY=${PYTHON:-python3}
 # torchvision breaks transformers' image processors here; make sure nothing pulled it in.
 .venv/bin/python -m pip uninstall -y -q torchvision >/dev/null 2>&1 || true
 
+# surya needs torchvision, which breaks the main environment (above): it gets its own, where
+# torch 2.14.1 and torchvision 0.29.1 work together. Optional: without it the surya test skips.
+if [ "${PDF2MD_SKIP_SURYA:-0}" != 1 ] && [ ! -x .venv-surya/bin/surya_detect ]; then
+  ( [ -x .venv-surya/bin/python ] || "$PY" -m venv .venv-surya ) \
+    && .venv-surya/bin/python -m pip install -q torch==2.14.1 torchvision==0.29.1 \
+    && .venv-surya/bin/python -m pip install -q -e '.[surya]' \
+    || echo "surya environment not built (.venv-surya): its test will be skipped" >&2
+fi
+
 if command -v npm >/dev/null 2>&1 && [ -f pdf2md/eval/katex/package-lock.json ]; then
   npm ci --prefix pdf2md/eval/katex --silent --no-audit --no-fund >/dev/null
 fi

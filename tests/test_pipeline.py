@@ -256,9 +256,13 @@ def _picture_page(doc: pymupdf.Document, *, background: bool = False) -> None:
     if background:  # a picture with a paragraph printed over it
         page.insert_image(pymupdf.Rect(30, 60, 380, 200), pixmap=pix)
         for i in range(8):
-            page.insert_text((40, 80 + 15 * i), f"Line {i} of a boxed note over a tint.", fontsize=11)
+            page.insert_text(
+                (40, 80 + 15 * i), f"Line {i} of a boxed note over a tint.", fontsize=11
+            )
     page.insert_text((40, 50), "A page with a picture", fontsize=14)
-    page.insert_text((40, 230), "Some body text above the picture that says what it shows.", fontsize=9)
+    page.insert_text(
+        (40, 230), "Some body text above the picture that says what it shows.", fontsize=9
+    )
     page.insert_image(pymupdf.Rect(80, 250, 320, 410), pixmap=pix)
     page.insert_text((40, 430), "Figure 1: A red and blue picture.", fontsize=9)
 

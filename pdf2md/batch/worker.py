@@ -35,8 +35,8 @@ from typing import IO, Any
 from pdf2md.batch.converter import (
     DEFAULT_CONVERTER,
     DEFAULT_WARM_UP,
-    ConvertOptions,
     Converter,
+    ConvertOptions,
     load_converter,
 )
 from pdf2md.batch.language import detect_language

@@ -78,7 +78,7 @@ class Pdf2mdConverter:
         if result.status == "failed":
             messages = "; ".join(str(getattr(e, "message", e)) for e in result.errors)
             raise RecognitionError(messages or "conversion failed")
-        return result.markdown
+        return str(result.markdown)
 
 
 @dataclass

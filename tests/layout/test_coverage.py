@@ -17,5 +17,7 @@ def test_only_real_pictures_become_figures(make_pdf: Callable[..., Path]) -> Non
         page = src.page(0)
         added = cover_orphan_images([], page, detector="test")
         assert [(r.kind, r.bbox) for r in added] == [(RegionKind.FIGURE, BBox(80, 250, 320, 410))]
-        held = Region(id="p0-r0", kind=RegionKind.FIGURE, bbox=BBox(70, 240, 330, 420), page_index=0)
+        held = Region(
+            id="p0-r0", kind=RegionKind.FIGURE, bbox=BBox(70, 240, 330, 420), page_index=0
+        )
         assert cover_orphan_images([held], page, detector="test") == [held]

@@ -71,6 +71,12 @@ def _handler(state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, *args: object) -> None:  # keep test output quiet
             return
 
+        def do_GET(self) -> None:  # the health probe of servers such as llama.cpp's
+            if self.path.rstrip("/").endswith("/health"):
+                self._send(200, b'{"status": "ok"}')
+            else:
+                self._send(404, b'{"error": "not found"}')
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length))

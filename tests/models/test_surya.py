@@ -1,5 +1,6 @@
-"""surya backends. surya itself cannot be installed here (it pulls torchvision), so these tests
-check (1) the clear error when it is missing and (2) the adapter code against fake modules
+"""surya backends in the main environment, where surya is not installed (it pulls torchvision;
+``test_surya_installed.py`` runs them on real surya in ``.venv-surya``). These tests check
+(1) the clear error when it is missing and (2) the adapter code against fake modules
 shaped like surya 0.22's documented API (``SuryaInferenceManager.generate`` with
 ``BatchInputItem``, ``LayoutPredictor``, ``DetectionPredictor.local``)."""
 
