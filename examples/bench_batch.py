@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 
-def run_once(inputs: list[str], workers: int, profile: str, out: Path) -> dict[str, Any]:
+def run_once(
+    inputs: list[str], workers: int, profile: str, out: Path, cpus: int | None = None
+) -> dict[str, Any]:
     """One batch in this process; returns throughput and the largest worker's peak RSS."""
     from pdf2md.batch import BatchConfig, ConvertOptions, LocalPool, WorkerSpec, run_batch
 
@@ -36,13 +38,14 @@ def run_once(inputs: list[str], workers: int, profile: str, out: Path) -> dict[s
         options=ConvertOptions(profile=profile, timeout_s=600),
         worker=WorkerSpec(timeout_s=660, max_memory_mb=8192, recycle_memory_mb=None),
     )
-    summary = run_batch(config, LocalPool(workers))
+    summary = run_batch(config, LocalPool(workers, cpus_per_worker=cpus))
     # ru_maxrss of RUSAGE_CHILDREN: the peak RSS of the largest child = of one worker (KiB)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak_kib = usage.ru_maxrss
     worker_cpu_s = usage.ru_utime + usage.ru_stime  # all workers together, warm-up included
     return {
         "workers": workers,
+        "cpus_per_worker": cpus,
         "profile": profile,
         "documents": summary.done,
         "failed": summary.failed,
@@ -68,11 +71,17 @@ def main() -> None:
     parser.add_argument("inputs", nargs="+")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--profile", default="default")
+    parser.add_argument(
+        "--cpus-per-worker", type=int, default=None, help="pin each worker to N cores"
+    )
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         with tempfile.TemporaryDirectory(prefix="pdf2md-bench-") as folder:
-            print(json.dumps(run_once(args.inputs, args.workers[0], args.profile, Path(folder))))
+            result = run_once(
+                args.inputs, args.workers[0], args.profile, Path(folder), args.cpus_per_worker
+            )
+            print(json.dumps(result))
         return
     rows = []
     for workers in args.workers:
@@ -85,6 +94,7 @@ def main() -> None:
             str(workers),
             "--profile",
             args.profile,
+            *(["--cpus-per-worker", str(args.cpus_per_worker)] if args.cpus_per_worker else []),
         ]
         line = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.strip()
         rows.append(json.loads(line.splitlines()[-1]))

@@ -40,14 +40,16 @@ class CompressionName(str, enum.Enum):
     ZSTD = "zstd"
 
 
-def _engine(name: EngineName, workers: int, address: str | None, gpus: float) -> Engine:
+def _engine(
+    name: EngineName, workers: int, address: str | None, gpus: float, cpus: int | None
+) -> Engine:
     if name is EngineName.RAY:
         from pdf2md.batch.ray_engine import RayEngine
 
         return RayEngine(workers=workers, address=address, gpus_per_worker=gpus)
     from pdf2md.batch.pool import LocalPool
 
-    return LocalPool(workers or os.cpu_count() or 1)
+    return LocalPool(workers or os.cpu_count() or 1, cpus_per_worker=cpus)
 
 
 def batch_command(
@@ -60,6 +62,13 @@ def batch_command(
         int,
         typer.Option(help="Worker processes; 0 = one per core (of the cluster with --engine ray)."),
     ] = 0,
+    cpus_per_worker: Annotated[
+        int | None,
+        typer.Option(
+            help="Cores each local worker is pinned to (default: cores / workers, none for one "
+            "worker; 0 = no pinning).",
+        ),
+    ] = None,
     format: Annotated[
         OutputFormat, typer.Option("--format", help="md files, Dolma JSONL shards, or both.")
     ] = OutputFormat.MD,
@@ -136,7 +145,7 @@ def batch_command(
     try:
         summary = run_batch(
             config,
-            _engine(engine, workers, address, gpus_per_worker),
+            _engine(engine, workers, address, gpus_per_worker, cpus_per_worker),
             progress=sys.stderr if show else None,
         )
     except (ConfigError, WorkerStartError) as exc:

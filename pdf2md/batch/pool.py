@@ -10,6 +10,7 @@ overrun or a crash is replaced by a fresh one and the batch goes on; a worker th
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -25,17 +26,39 @@ OutcomeSink = Callable[[Outcome], None]
 POLL_S = 0.25
 
 
+def cpu_slots(workers: int, cpus_per_worker: int | None = None) -> list[frozenset[int] | None]:
+    """The cores each worker may use: its own share of the cores this process may run on.
+
+    By default a worker gets ``cores // workers`` of them (one worker: no limit), so workers
+    do not fight over cores with thread pools sized for the whole machine. With
+    ``cpus_per_worker`` each gets that many, wrapping round where they run out; ``0`` turns
+    pinning off.
+    """
+    available = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if cpus_per_worker is None:
+        cpus_per_worker = len(available) // workers if workers > 1 else 0
+    if not available or cpus_per_worker <= 0:
+        return [None] * workers
+    size = min(cpus_per_worker, len(available))
+    return [
+        frozenset(available[(i * size + k) % len(available)] for k in range(size))
+        for i in range(workers)
+    ]
+
+
 class LocalPool:
-    """Runs tasks on ``workers`` local child processes.
+    """Runs tasks on ``workers`` local child processes, each on its own cores (see
+    :func:`cpu_slots`).
 
     Example:
         >>> LocalPool(2).run(tasks, WorkerSpec(), print)  # doctest: +SKIP
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, cpus_per_worker: int | None = None) -> None:
         if workers < 1:
             raise ValueError(f"workers must be at least 1, got {workers}")
         self.workers = workers
+        self.cpus_per_worker = cpus_per_worker
 
     def run(self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
         """Convert every task, calling ``on_outcome`` in this process as each one ends.
@@ -46,7 +69,8 @@ class LocalPool:
         pending = deque(tasks)
         if not pending:
             return
-        pool = [WorkerProcess(spec) for _ in range(min(self.workers, len(pending)))]
+        count = min(self.workers, len(pending))
+        pool = [WorkerProcess(spec, cpus) for cpus in cpu_slots(count, self.cpus_per_worker)]
         try:
             self._loop(pool, pending, on_outcome)
         finally:

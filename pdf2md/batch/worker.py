@@ -110,9 +110,13 @@ def _describe_exit(code: int | None) -> str:
     return f"worker exited with status {code}"
 
 
-def _child_command(spec: WorkerSpec, read_fd: int, write_fd: int) -> list[str]:
+def _child_command(
+    spec: WorkerSpec, read_fd: int, write_fd: int, cpus: frozenset[int] | None = None
+) -> list[str]:
     cmd = [sys.executable, "-m", "pdf2md.batch.child", "--read-fd", str(read_fd),
            "--write-fd", str(write_fd), "--converter", spec.converter]  # fmt: skip
+    if cpus:
+        cmd += ["--cpus", ",".join(map(str, sorted(cpus)))]
     if not spec.warm_up_language:
         cmd.append("--no-warm-up-language")
     if spec.warm_up:
@@ -122,10 +126,15 @@ def _child_command(spec: WorkerSpec, read_fd: int, write_fd: int) -> list[str]:
     return cmd
 
 
-def _child_env(spec: WorkerSpec) -> dict[str, str]:
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _child_env(spec: WorkerSpec, cpus: frozenset[int] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     paths = [p for p in (*spec.python_path, env.get("PYTHONPATH", "")) if p]
     env["PYTHONPATH"] = os.pathsep.join(paths)
+    if cpus:  # thread pools sized to the worker's cores, not the machine's
+        env.update({name: str(len(cpus)) for name in _THREAD_VARS if name not in os.environ})
     return env
 
 
@@ -139,10 +148,15 @@ def _open_log(log_path: str | None) -> IO[bytes] | int:
 
 
 class WorkerProcess:
-    """The parent's handle on one worker child. Not thread-safe; one task at a time."""
+    """The parent's handle on one worker child. Not thread-safe; one task at a time.
 
-    def __init__(self, spec: WorkerSpec) -> None:
+    ``cpus``: the cores the child (and every child it starts, such as Tesseract) may run on;
+    ``None`` leaves it free to use all of them.
+    """
+
+    def __init__(self, spec: WorkerSpec, cpus: frozenset[int] | None = None) -> None:
         self.spec = spec
+        self.cpus = cpus
         self.task: Task | None = None
         self.tasks_done = 0
         self.ready = False
@@ -154,12 +168,12 @@ class WorkerProcess:
         stderr = _open_log(self.spec.log_path)
         try:
             self.proc = subprocess.Popen(
-                _child_command(self.spec, child_r, child_w),
+                _child_command(self.spec, child_r, child_w, self.cpus),
                 pass_fds=(child_r, child_w),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
-                env=_child_env(self.spec),
+                env=_child_env(self.spec, self.cpus),
             )
         finally:
             os.close(child_r)
@@ -360,7 +374,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-warm-up-language", action="store_true")
     parser.add_argument("--warm-up", default=None)
     parser.add_argument("--options", default=None)
+    parser.add_argument("--cpus", default=None, help="comma-separated cores to run on")
     args = parser.parse_args(argv)
+    if args.cpus and hasattr(os, "sched_setaffinity"):  # before any thread pool starts
+        os.sched_setaffinity(0, {int(c) for c in args.cpus.split(",")})
     if args.rlimit_as_mb:
         import resource
 

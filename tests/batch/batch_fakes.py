@@ -68,3 +68,9 @@ def text_convert(path: str, options: ConvertOptions) -> Converted:
         profile=options.profile,
         pdf2md_version="test",
     )
+
+
+def affinity_convert(path: str, options: ConvertOptions) -> Converted:
+    """Answers with the cores the worker may run on and its OpenMP thread count."""
+    text = f"{sorted(os.sched_getaffinity(0))} {os.environ.get('OMP_NUM_THREADS', '-')}"
+    return Converted(status="ok", markdown=text, pages=(PageRecord(0, 0, len(text), "blank"),))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from multiprocessing.connection import wait
@@ -76,3 +77,32 @@ def test_unknown_converter_stops_the_batch(tmp_path: Path) -> None:
     spec = replace(SPEC, converter="no_such_module_xyz:convert")
     with pytest.raises(WorkerStartError, match="no_such_module_xyz"):
         LocalPool(1).run([_task(tmp_path / "a.pdf")], spec, lambda o: None)
+
+
+def test_cpu_slots_share_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdf2md.batch.pool import cpu_slots
+
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3})
+    assert cpu_slots(1) == [None]
+    assert cpu_slots(2) == [frozenset({0, 1}), frozenset({2, 3})]
+    assert cpu_slots(4) == [frozenset({i}) for i in range(4)]
+    assert cpu_slots(6) == [None] * 6  # more workers than cores: no pinning
+    assert cpu_slots(1, cpus_per_worker=1) == [frozenset({0})]
+    assert cpu_slots(3, cpus_per_worker=2) == [
+        frozenset({0, 1}),
+        frozenset({2, 3}),
+        frozenset({0, 1}),
+    ]
+    assert cpu_slots(2, cpus_per_worker=0) == [None, None]
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="Linux only")
+def test_pinned_worker_runs_on_its_cores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    doc = _write(tmp_path / "a.txt", "x")
+    outcomes: list[Outcome] = []
+    spec = replace(SPEC, converter="batch_fakes:affinity_convert")
+    LocalPool(1, cpus_per_worker=1).run([_task(doc)], spec, outcomes.append)
+    (outcome,) = outcomes
+    first = min(os.sched_getaffinity(0))
+    assert outcome.markdown == f"[{first}] 1"
