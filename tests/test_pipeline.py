@@ -277,6 +277,16 @@ def test_picture_the_layout_model_misses_still_becomes_a_figure(
     assert md.index("says what it shows") < md.index(figures[0]) < md.index("Figure 1: A red")
 
 
+def test_note_printed_over_a_tint_is_read_as_text(
+    make_pdf: Callable[..., Path], tmp_path: Path
+) -> None:
+    pdf = make_pdf("note.pdf", lambda d: _picture_page(d, background=True))
+    md = convert(pdf, images_dir=tmp_path / "img").markdown
+    assert all(f"Line {i} of a boxed note over a tint." in md for i in range(8)), md
+    figures = [line for line in md.splitlines() if line.startswith("![")]
+    assert len(figures) == 1, md
+
+
 def test_converter_writes_each_documents_images_to_its_own_folder(
     make_pdf: Callable[..., Path], tmp_path: Path
 ) -> None:

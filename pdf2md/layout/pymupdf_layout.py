@@ -18,7 +18,12 @@ from pydantic import BaseModel, ConfigDict
 from pdf2md.backend import BackendContext, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.layout.coverage import cover_orphan_images, cover_orphan_lines, drop_nested
-from pdf2md.layout.refine import equation_not_text, heading_not_caption, split_figure_captions
+from pdf2md.layout.refine import (
+    equation_not_text,
+    heading_not_caption,
+    split_figure_captions,
+    text_not_figure,
+)
 from pdf2md.model import Region, RegionKind
 from pdf2md.source import PageView
 
@@ -96,6 +101,7 @@ class PymupdfLayout:
         regions = [_demote_plain_header(r, page, size) for r in drop_nested(regions)]
         regions = [equation_not_text(heading_not_caption(r, page), page) for r in regions]
         regions = [part for r in regions for part in split_figure_captions(r, page)]
+        regions = [text_not_figure(r, page) for r in regions]
         regions = cover_orphan_images(regions, page, detector=self.name)
         return cover_orphan_lines(
             regions, page.lines, page_index=page.page_index, detector=self.name

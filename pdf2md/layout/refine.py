@@ -3,6 +3,7 @@
 - A caption the model swallowed into a figure region is cut out as a caption region.
 - A "caption" that reads like a numbered section heading (``III. INTERLEAVER DESIGN``) is a
   section header.
+- A "figure" that is mostly lines of prose (a note printed over a tinted box) is text.
 """
 
 from __future__ import annotations
@@ -64,3 +65,17 @@ def equation_not_text(region: Region, page: PageView) -> Region:
     if not lines or len(lines) > 6 or not is_display_math(lines, page.body_size_pt):
         return region
     return region.model_copy(update={"kind": RegionKind.EQUATION})
+
+
+def text_not_figure(region: Region, page: PageView) -> Region:
+    """A figure region filled with lines of prose (a boxed note over a tint or a picture,
+    which the model takes for a figure) is text: as a figure its words would be lost."""
+    if region.kind != RegionKind.FIGURE:
+        return region
+    lines = [ln for ln in page.lines_in(region.bbox) if ln.is_horizontal]
+    if len(lines) < 3 or sum(len(ln.text.strip()) for ln in lines) < 25 * len(lines):
+        return region  # a chart's or a diagram's labels: short and few
+    covered = sum(ln.bbox.intersect(region.bbox).area for ln in lines)
+    if covered < 0.4 * region.bbox.area:
+        return region
+    return region.model_copy(update={"kind": RegionKind.TEXT})
