@@ -2,8 +2,9 @@
 the separate surya environment (``.venv-surya``: surya needs torchvision, see docs/backends.md).
 
 Usage: ``python surya_check.py MODELS_DIR SERVER_URL`` prints one JSON object: what the tiny
-random text-line detector found, and what ``surya-ocr`` and ``surya-table`` made of the scripted
-server's answers. It builds the tiny detector itself (surya's own EfficientViT classes).
+random text-line detector found, and what ``surya-ocr``, ``surya-table`` and ``surya-layout``
+made of the scripted server's answers. It builds the tiny detector itself, with surya's own
+EfficientViT classes.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def main(models_dir: str, url: str) -> None:
 
     from pdf2md.backend import BackendContext, RegionCrop
     from pdf2md.errors import BackendUnavailable
+    from pdf2md.layout.surya_layout import SuryaLayout
     from pdf2md.model import BBox, Region, RegionKind
     from pdf2md.profile import Profile
     from pdf2md.recognise.surya_ocr import SuryaOcrRecogniser
@@ -50,7 +52,11 @@ def main(models_dir: str, url: str) -> None:
     profile = Profile.model_validate(
         {
             "models": {"dir": str(store)},
-            "options": {"surya-ocr": {**options, "lines": True}, "surya-table": options},
+            "options": {
+                "surya-ocr": {**options, "lines": True},
+                "surya-table": options,
+                "surya-layout": options,
+            },
         }
     )
     context = BackendContext(profile=profile)
@@ -80,6 +86,11 @@ def main(models_dir: str, url: str) -> None:
         rec = SuryaTableRecogniser(context)
         rec.load()
         report["table"] = [c.text if c else None for c in rec.recognise([RegionCrop(table, view)])]
+        layout = SuryaLayout(context)
+        layout.load()
+        report["layout"] = [
+            (r.kind.value, [round(v) for v in r.bbox], r.order) for r in layout.detect([view])[0]
+        ]
     print(json.dumps(report))
 
 
