@@ -37,9 +37,16 @@ from pdf2md.recognise.table_cells import (
     fill_grid,
     hides_structure,
     phrases_of,
+    split_stacked_rows,
 )
 from pdf2md.source import PageView
-from pdf2md.tables import Segment, TableGrid, cluster_positions, ruled_slots, to_markdown
+from pdf2md.tables import (
+    Segment,
+    TableGrid,
+    cluster_positions,
+    ruled_slots,
+    to_markdown,
+)
 
 log = logging.getLogger(__name__)
 
@@ -292,6 +299,7 @@ def model_cell_boxes(
     grid, _ = model.predict(image, boxes)
     xs = [float(x0)] + [x0 + float(v) for v in grid.v_lines] + [float(x0 + pix.width)]
     ys = [float(y0)] + [y0 + float(h) for h in grid.h_lines] + [float(y0 + pix.height)]
+    ys = split_stacked_rows(ys, xs, words)
     return [
         CellBox(r, c, 1, 1, BBox(xs[c], ys[r], xs[c + 1], ys[r + 1]))
         for r in range(len(ys) - 1)
