@@ -43,6 +43,7 @@ from pdf2md.source import PageView
 from pdf2md.tables import (
     Segment,
     TableGrid,
+    close_frame,
     cluster_positions,
     ruled_slots,
     to_markdown,
@@ -279,7 +280,7 @@ def _segments(view: PageView, area: BBox) -> tuple[list[Segment], list[Segment]]
 
 def ruled_cell_boxes(view: PageView, area: BBox) -> list[CellBox]:
     """Cells from the region's ruling lines (see :func:`pdf2md.tables.ruled_slots`)."""
-    horizontal, vertical = _segments(view, area)
+    horizontal, vertical = close_frame(*_segments(view, area))
     return [CellBox(*slot) for slot in ruled_slots(horizontal, vertical)]
 
 

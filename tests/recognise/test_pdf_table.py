@@ -268,3 +268,23 @@ def test_columns_ruled_but_rows_not(tmp_path: Path) -> None:
     assert _gfm_rows_cols(content.text) == (4, 3)
     assert "| pear | 2 | 0.75 |" in content.text
     assert _recognise(path, BBox(72, 100, 352, 180), strategies=["lines"]) is None
+
+
+def test_table_with_open_sides_read_from_its_rules(tmp_path: Path) -> None:
+    """Rules between all rows and columns but none on the outer left and right sides."""
+    path = tmp_path / "t.pdf"
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for r in range(4):
+        page.draw_line((72, 100 + r * 20), (352, 100 + r * 20), width=0.5)
+    for x in (172, 262):
+        page.draw_line((x, 100), (x, 160), width=0.5)
+    for r, row in enumerate(
+        [("Name", "Qty", "Price"), ("apple", "10", "1.50"), ("pear", "2", "0.75")]
+    ):
+        for x, text in zip((76, 176, 266), row, strict=True):
+            page.insert_text((x, 113.5 + r * 20), text, fontsize=10)
+    doc.save(path)
+    content = _recognise(path, BBox(72, 100, 352, 160), strategies=["lines"])
+    assert content is not None
+    assert content.text == SIMPLE_MD
