@@ -75,3 +75,35 @@ def test_sparse_table_takes_its_columns_from_the_fullest_row() -> None:
     grid = table_grid(words)
     assert grid is not None and grid[0] == ["Which poem", "A", "B", "C"]
     assert grid[1] == ["sad?", "", "", ""]
+
+
+def test_caption_spanning_columns_does_not_merge_the_figures_under_it() -> None:
+    words = [
+        _word("Region", 10, 10),
+        _word("Length", 110, 10),  # one caption over the two columns below it
+        _word("(km)", 150, 10),
+        _word("Total", 250, 10),
+    ]
+    for i, (name, a, b, total) in enumerate(
+        [("North", "55.6", "11.0", "66.7"), ("South", "43.3", "8.6", "51.9")]
+    ):
+        y = 30 + 20 * i
+        words += [_word(name, 10, y), _word(a, 100, y), _word(b, 170, y), _word(total, 250, y)]
+    assert table_grid(words) == [
+        ["Region", "Length", "(km)", "Total"],
+        ["North", "55.6", "11.0", "66.7"],
+        ["South", "43.3", "8.6", "51.9"],
+    ]
+
+
+def test_cell_of_two_stacked_lines_reads_top_line_first() -> None:
+    words = [
+        _word("Zone", 10, 14),
+        _word("hilly", 104, 10),  # "hilly" over "gullied area", one header cell
+        _word("gullied", 100, 18),
+        _word("area", 148, 18),
+    ]
+    words += [_word("North", 10, 40), _word("55.6", 110, 40), _word("South", 10, 60)]
+    words += [_word("43.3", 110, 60)]
+    grid = table_grid(words)
+    assert grid is not None and grid[0] == ["Zone", "hilly gullied area"]
