@@ -119,6 +119,7 @@ def split_stacked_rows(
     totals row under it). The row is cut between two neighbouring text lines where each of
     them holds numbers in at least two columns of ``xs`` and is mostly numbers; cell text
     that merely wraps onto a second line (a header such as "Sales (000) | 1995") does not.
+    No cut is made through a word: a figure centred on two lines spans both.
     """
     out = [ys[0]]
     for top, bottom in zip(ys, ys[1:]):
@@ -136,7 +137,10 @@ def split_stacked_rows(
                 lower = min(
                     w.bbox.y0 for w in inside if abs(w.bbox.center[1] - lines[i + 1]) <= 2.0
                 )
-                out.append((upper + lower) / 2)
+                cut = (upper + lower) / 2
+                # a figure set between the two lines (a value spanning both) forbids the cut
+                if upper <= lower + 0.5 and not any(w.bbox.y0 < cut < w.bbox.y1 for w in inside):
+                    out.append(cut)
         out.append(bottom)
     return out
 

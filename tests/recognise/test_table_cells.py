@@ -41,3 +41,9 @@ def test_header_wrapping_onto_a_line_of_years_and_units_is_not_cut() -> None:
     line_2 = [word(105, 20, "(000)"), word(130, 20, "(Ecu"), word(205, 20, "1995")]
     line_2 += [word(230, 20, "bn)")]
     assert split_stacked_rows([5.0, 30.0], _XS, line_1 + line_2) == [5.0, 30.0]
+
+
+def test_figure_centred_on_two_lines_keeps_them_together() -> None:
+    words = _line(10, ["", "0.965", "2.73"], 0) + _line(20, ["", "0.969", "5.39"], 2)
+    words += _line(15, ["6", "6", ""], 1)  # "6 6" centred between the two lines
+    assert split_stacked_rows([5.0, 30.0], _XS, words) == [5.0, 30.0]
