@@ -116,8 +116,9 @@ def _row_edges(row: Sequence[Word], min_gap: float) -> list[float]:
 def _figure_rows(rows: Sequence[Sequence[Word]]) -> list[Sequence[Word]]:
     """Rows that are mostly numbers (at least two): the body of a table of figures.
 
-    Their gaps give the columns; header rows above them often hold one caption spanning
-    several columns, which would close the gap between those columns.
+    Where they make up a third of the table or more, their gaps give the columns: header
+    rows above them often hold one caption spanning several columns, which would close the
+    gap between those columns. (A few such rows in a region of prose say little.)
     """
     return [r for r in rows if sum(1 for w in r if is_numeric(w.text)) >= max(2, (len(r) + 1) // 2)]
 
@@ -132,7 +133,7 @@ def table_grid(words: Sequence[Word]) -> list[list[str]] | None:
     ]
     min_gap = 0.8 * median_height(words)
     basis = _figure_rows(rows)
-    edges = _column_edges(basis, min_gap) if len(basis) >= 2 else []
+    edges = _column_edges(basis, min_gap) if len(basis) >= max(2, len(rows) / 3) else []
     edges = edges or _column_edges(rows, min_gap) or _row_edges(max(rows, key=len), min_gap)
     if len(rows) < 2 or not edges:
         return None

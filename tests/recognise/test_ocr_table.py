@@ -107,3 +107,15 @@ def test_cell_of_two_stacked_lines_reads_top_line_first() -> None:
     words += [_word("43.3", 110, 60)]
     grid = table_grid(words)
     assert grid is not None and grid[0] == ["Zone", "hilly gullied area"]
+
+
+def test_few_rows_of_figures_do_not_cut_the_prose_around_them() -> None:
+    words: list[Word] = []
+    for i in range(6):  # lines of prose: words 4 pt apart, no column gaps
+        x, y = 10.0, 10 + 20 * i
+        for text in ["some", "words", "that", "run", "on", "across", "the", "whole", "line"]:
+            words.append(_word(text, x, y))
+            x += 6 * len(text) + 4
+    words += [_word("Sales", 10, 130), _word("7,655", 100, 130), _word("8,809", 220, 130)]
+    words += [_word("YoY", 10, 150), _word("16.3", 100, 150), _word("15.1", 220, 150)]
+    assert table_grid(words) is None
