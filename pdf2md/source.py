@@ -436,6 +436,7 @@ class SourceDocument:
         if not turn:
             return view
         page.set_rotation((page.rotation + turn) % 360)
+        page = self.doc.reload_page(page)  # else links keep the old rotation's boxes
         upright = PageView(page, page_index)
         # the raw extraction is in unrotated coordinates, the same under any /Rotate
         upright.__dict__["text_dict"] = view.text_dict

@@ -251,10 +251,12 @@ def test_page_with_sideways_text_is_turned_upright(
         put(72, 80, "1 Sideways Heading", 16, "hebo")
         put(72, 110, "First line of a paragraph stored sideways on the page that")
         put(72, 124, "continues on a second line here.")
+        (word,) = page.search_for("second")
+        page.insert_link({"kind": pymupdf.LINK_URI, "from": word, "uri": "https://example.org"})
 
     result = convert(make_pdf("sideways.pdf", build), profile="fast")
     assert result.markdown == (
         "## 1 Sideways Heading\n\n"
-        "First line of a paragraph stored sideways on the page that continues on a second "
-        "line here.\n"
+        "First line of a paragraph stored sideways on the page that continues on a "
+        "[second](https://example.org) line here.\n"
     )
