@@ -12,7 +12,7 @@ import ctypes
 import hashlib
 import io
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -357,6 +357,37 @@ class PageView:
         return data
 
 
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF
+
+
+def upright_turn(lines: Sequence[TextLine], *, min_chars: int = 40, share: float = 0.8) -> int:
+    """Degrees to add to a page's ``/Rotate`` so that its text reads left to right: 0, 90 or 270.
+
+    Non-zero only where at least ``share`` of the page's characters (and ``min_chars``) lie
+    in lines running down (turn 270) or up (turn 90) the displayed page. Vertical CJK
+    writing runs down the page by design and is left as it is.
+    """
+    across = down = up = cjk = 0
+    for line in lines:
+        n = len(line.text.strip())
+        dx, dy = line.direction
+        if abs(dy) < 0.1 and dx > 0:
+            across += n
+        elif abs(dx) < 0.1:
+            if dy > 0:
+                down += n
+            else:
+                up += n
+            cjk += sum(1 for ch in line.text if _is_cjk(ch))
+    total = across + down + up
+    sideways = down + up
+    if total < min_chars or sideways < share * total or cjk > 0.5 * sideways:
+        return 0
+    return 270 if down >= up else 90
+
+
 def _malloc_trim() -> None:
     """glibc keeps freed memory in its arenas; model inference fragments them page by page."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl): no-op
@@ -392,8 +423,24 @@ class SourceDocument:
         return title or None
 
     def page(self, page_index: int) -> PageView:
-        """A view of one page (0-based)."""
-        return PageView(self.doc[page_index], page_index)
+        """A view of one page (0-based), turned upright where its text runs sideways.
+
+        A page whose text nearly all runs up or down the page (a landscape table stored on a
+        portrait page without ``/Rotate``, or with the wrong one) gets its ``/Rotate`` changed
+        in memory, so that every stage sees the text as a reader holding the page
+        right sees it (see :func:`upright_turn`).
+        """
+        page = self.doc[page_index]
+        view = PageView(page, page_index)
+        turn = upright_turn(view.lines)
+        if not turn:
+            return view
+        page.set_rotation((page.rotation + turn) % 360)
+        page = self.doc.reload_page(page)  # else links keep the old rotation's boxes
+        upright = PageView(page, page_index)
+        # the raw extraction is in unrotated coordinates, the same under any /Rotate
+        upright.__dict__["text_dict"] = view.text_dict
+        return upright
 
     def pages(self, indices: list[int] | None = None) -> Iterator[PageView]:
         """Views of the given pages (all by default), in order."""

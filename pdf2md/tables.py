@@ -244,6 +244,44 @@ def _covered(segs: Sequence[Segment], at: float, lo: float, hi: float) -> bool:
     return total >= 0.5 * (hi - lo)
 
 
+def close_frame(
+    horizontal: Sequence[Segment], vertical: Sequence[Segment]
+) -> tuple[list[Segment], list[Segment]]:
+    """Rules with the open sides of a table closed.
+
+    Many tables draw rules between rows and between columns but leave the outer sides open
+    (no rule left of the first column or right of the last). Where the horizontal rules run
+    beyond the outermost vertical rule, a vertical rule is added at their common end, from
+    the first to the last horizontal rule that reaches it; likewise a horizontal rule where
+    the vertical rules run beyond the outermost horizontal one. Without rules of both
+    directions nothing is added.
+    """
+    hs, vs = list(horizontal), list(vertical)
+    if not hs or not vs:
+        return hs, vs
+    left, right = min(h[1] for h in hs), max(h[2] for h in hs)
+    top, bottom = min(v[1] for v in vs), max(v[2] for v in vs)
+    added_v: list[Segment] = []
+    for edge, reaches in (
+        (left, lambda h: h[1] <= left + 2.0),
+        (right, lambda h: h[2] >= right - 2.0),
+    ):
+        if all(abs(v[0] - edge) > 2.0 for v in vs):
+            ys = [h[0] for h in hs if reaches(h)]
+            if len(ys) >= 2:
+                added_v.append((edge, min(ys), max(ys)))
+    added_h: list[Segment] = []
+    for edge, reaches in (
+        (top, lambda v: v[1] <= top + 2.0),
+        (bottom, lambda v: v[2] >= bottom - 2.0),
+    ):
+        if all(abs(h[0] - edge) > 2.0 for h in hs):
+            xs = [v[0] for v in vs if reaches(v)]
+            if len(xs) >= 2:
+                added_h.append((edge, min(xs), max(xs)))
+    return hs + added_h, vs + added_v
+
+
 def ruled_slots(
     horizontal: Sequence[Segment], vertical: Sequence[Segment]
 ) -> list[tuple[int, int, int, int, BBox]]:

@@ -310,3 +310,35 @@ def test_converter_rejects_a_bad_profile_at_once() -> None:
 
     with pytest.raises(ConfigError):
         Converter("no-such-profile")
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 270])
+def test_page_with_sideways_text_is_turned_upright(
+    make_pdf: Callable[..., Path], rotation: int
+) -> None:
+    """Text laid out for a landscape reader but stored sideways: no /Rotate says so."""
+
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page(width=612, height=792)
+        # display space of the page as it should be read: 792 wide, 612 high
+        turn = pymupdf.Matrix(rotation)
+        frame = pymupdf.Rect(0, 0, 792, 612) * turn
+        to_page = turn * pymupdf.Matrix(1, 0, 0, 1, -frame.x0, -frame.y0)
+
+        def put(x: float, y: float, text: str, size: float = 11, font: str = "helv") -> None:
+            page.insert_text(
+                pymupdf.Point(x, y) * to_page, text, fontsize=size, fontname=font, rotate=-rotation
+            )
+
+        put(72, 80, "1 Sideways Heading", 16, "hebo")
+        put(72, 110, "First line of a paragraph stored sideways on the page that")
+        put(72, 124, "continues on a second line here.")
+        (word,) = page.search_for("second")
+        page.insert_link({"kind": pymupdf.LINK_URI, "from": word, "uri": "https://example.org"})
+
+    result = convert(make_pdf("sideways.pdf", build), profile="fast")
+    assert result.markdown == (
+        "## 1 Sideways Heading\n\n"
+        "First line of a paragraph stored sideways on the page that continues on a "
+        "[second](https://example.org) line here.\n"
+    )

@@ -8,11 +8,13 @@ from markdown_it import MarkdownIt
 from pdf2md.tables import (
     TableCell,
     build_grid,
+    close_frame,
     detect_header_rows,
     drop_empty,
     grid_from_rows,
     is_numeric,
     normalise_cell_text,
+    ruled_slots,
     to_gfm,
     to_html,
     to_markdown,
@@ -121,3 +123,17 @@ def test_empty_grid_writes_nothing() -> None:
     empty = drop_empty(grid_from_rows([["", ""]]))
     assert to_gfm(empty) == ""
     assert to_html(empty) == ""
+
+
+def test_close_frame_adds_the_missing_outer_rules() -> None:
+    horizontal = [(100.0, 72.0, 352.0), (120.0, 72.0, 352.0), (140.0, 72.0, 352.0)]
+    vertical = [(172.0, 100.0, 140.0), (262.0, 100.0, 140.0)]
+    hs, vs = close_frame(horizontal, vertical)
+    assert hs == horizontal
+    assert vs == [*vertical, (72.0, 100.0, 140.0), (352.0, 100.0, 140.0)]
+    assert len(ruled_slots(hs, vs)) == 6
+
+
+def test_close_frame_needs_rules_of_both_directions() -> None:
+    horizontal = [(100.0, 72.0, 352.0), (140.0, 72.0, 352.0)]
+    assert close_frame(horizontal, []) == (horizontal, [])

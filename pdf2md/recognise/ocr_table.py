@@ -15,6 +15,7 @@ from pdf2md.backend import BackendContext, RegionCrop
 from pdf2md.model import Content
 from pdf2md.ocr.lines import Line, Word, _rows, median_height
 from pdf2md.ocr.pages import OcrStats, PageOcr
+from pdf2md.tables import is_numeric
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,16 @@ def _row_edges(row: Sequence[Word], min_gap: float) -> list[float]:
     ]
 
 
+def _figure_rows(rows: Sequence[Sequence[Word]]) -> list[Sequence[Word]]:
+    """Rows that are mostly numbers (at least two): the body of a table of figures.
+
+    Where they make up a third of the table or more, their gaps give the columns: header
+    rows above them often hold one caption spanning several columns, which would close the
+    gap between those columns. (A few such rows in a region of prose say little.)
+    """
+    return [r for r in rows if sum(1 for w in r if is_numeric(w.text)) >= max(2, (len(r) + 1) // 2)]
+
+
 def table_grid(words: Sequence[Word]) -> list[list[str]] | None:
     """Cell texts row by row, or ``None`` where fewer than 2 rows or 2 columns appear."""
     if not words:
@@ -121,17 +132,31 @@ def table_grid(words: Sequence[Word]) -> list[list[str]] | None:
         for r in _rows([Line((w,)) for w in words])
     ]
     min_gap = 0.8 * median_height(words)
-    edges = _column_edges(rows, min_gap) or _row_edges(max(rows, key=len), min_gap)
+    basis = _figure_rows(rows)
+    edges = _column_edges(basis, min_gap) if len(basis) >= max(2, len(rows) / 3) else []
+    edges = edges or _column_edges(rows, min_gap) or _row_edges(max(rows, key=len), min_gap)
     if len(rows) < 2 or not edges:
         return None
     grid: list[list[str]] = []
     for row in rows:
-        cells: list[list[str]] = [[] for _ in range(len(edges) + 1)]
+        cells: list[list[Word]] = [[] for _ in range(len(edges) + 1)]
         for w in row:
             cx = w.bbox.center[0]
-            cells[sum(1 for e in edges if cx > e)].append(w.text)
-        grid.append([" ".join(c) for c in cells])
+            cells[sum(1 for e in edges if cx > e)].append(w)
+        grid.append([_cell_text(c, 0.5 * min_gap) for c in cells])
     return grid
+
+
+def _cell_text(words: Sequence[Word], tolerance: float) -> str:
+    """Words of one cell: text lines top to bottom (centres within ``tolerance``), each left
+    to right; a cell's lines share its table row band."""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.bbox.center[1]):
+        if lines and w.bbox.center[1] - lines[-1][-1].bbox.center[1] <= tolerance:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return " ".join(w.text for line in lines for w in sorted(line, key=lambda w: w.bbox.x0))
 
 
 def markdown_table(grid: Sequence[Sequence[str]]) -> str:

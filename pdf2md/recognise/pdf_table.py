@@ -37,9 +37,17 @@ from pdf2md.recognise.table_cells import (
     fill_grid,
     hides_structure,
     phrases_of,
+    split_stacked_rows,
 )
 from pdf2md.source import PageView
-from pdf2md.tables import Segment, TableGrid, cluster_positions, ruled_slots, to_markdown
+from pdf2md.tables import (
+    Segment,
+    TableGrid,
+    close_frame,
+    cluster_positions,
+    ruled_slots,
+    to_markdown,
+)
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +121,13 @@ class PdfTableRecogniser:
     def _recognise_one(self, crop: RegionCrop) -> Content | None:
         if not crop.text_layer_ok:
             return None
-        page: pymupdf.Page = crop.page.page
-        area = crop.bbox.pad(self.options.pad_pt).clip(BBox(*page.rect))
-        words = page_words(page, area)
+        view = crop.page
+        area = crop.bbox.pad(self.options.pad_pt).clip(view.bbox)
+        words = page_words(view, area)
         if not words:
             return None
-        for strategy in self._order(crop.page, area):
-            grid = self._grid_by(strategy, page, area, words)
+        for strategy in self._order(view, area):
+            grid = self._grid_by(strategy, view, area, words)
             if grid is None:
                 continue
             text = to_markdown(grid)
@@ -142,16 +150,16 @@ class PdfTableRecogniser:
         return order
 
     def _grid_by(
-        self, strategy: Strategy, page: pymupdf.Page, area: BBox, words: list[Word]
+        self, strategy: Strategy, view: PageView, area: BBox, words: list[Word]
     ) -> TableGrid | None:
         if strategy == "model":
             if self._grid_model is None:
                 self.load()
-            boxes = model_cell_boxes(self._grid_model, page, area, words)
+            boxes = model_cell_boxes(self._grid_model, view.page, area, words)
         elif strategy == "lines":
-            boxes = ruled_cell_boxes(page, area)
+            boxes = ruled_cell_boxes(view, area)
         else:
-            boxes = finder_cell_boxes(page, area, strategy)
+            boxes = finder_cell_boxes(view.page, area, strategy)
         if not boxes or (strategy == "lines" and hides_structure(boxes, words)):
             return None
         grid = fill_grid(boxes, words, min_coverage=self.options.min_coverage)
@@ -178,12 +186,16 @@ def is_ruled(page: PageView, area: BBox) -> bool:
     return horizontal >= 2 and vertical >= 2
 
 
-def page_words(page: pymupdf.Page, area: BBox) -> list[Word]:
-    """Words whose centre lies in ``area``, in the text layer's order."""
-    raw = page.get_text("words", clip=pymupdf.Rect(*area), flags=_WORD_FLAGS)
+def page_words(view: PageView, area: BBox) -> list[Word]:
+    """Words whose centre lies in ``area``, in the text layer's order (display space)."""
+    page: pymupdf.Page = view.page
+    clip = pymupdf.Rect(*area)
+    if page.rotation:
+        clip = clip * page.derotation_matrix  # text extraction works unrotated
+    raw = page.get_text("words", clip=clip, flags=_WORD_FLAGS)
     out: list[Word] = []
     for x0, y0, x1, y1, text, block, line, _ in raw:
-        box = BBox(x0, y0, x1, y1)
+        box = view.to_display((x0, y0, x1, y1))
         if text.strip() and area.contains_point(*box.center):
             out.append(Word(box, text, (int(block), int(line))))
     return out
@@ -221,20 +233,24 @@ def finder_cell_boxes(page: pymupdf.Page, area: BBox, strategy: str) -> list[Cel
     return boxes_to_cells(rects)
 
 
-def _segments(page: pymupdf.Page, area: BBox) -> tuple[list[Segment], list[Segment]]:
-    """Horizontal ``(y, x0, x1)`` and vertical ``(x, y0, y1)`` rule segments inside ``area``."""
+def _segments(view: PageView, area: BBox) -> tuple[list[Segment], list[Segment]]:
+    """Horizontal ``(y, x0, x1)`` and vertical ``(x, y0, y1)`` rule segments inside ``area``.
+
+    Paths come unrotated from PyMuPDF and are turned into display space first.
+    """
     horizontal: list[Segment] = []
     vertical: list[Segment] = []
     box = area.pad(2.0)
-    for path in page.get_drawings():
-        if not box.contains(BBox(*path["rect"]), tolerance_pt=1.0):
+    for path in view.page.get_drawings():
+        if not box.contains(view.to_display(path["rect"]), tolerance_pt=1.0):
             continue
         for item in path["items"]:
             if item[0] == "l":
-                (ax, ay), (bx, by) = item[1], item[2]
+                # only level and upright lines matter, so corner order may be lost
+                (ax, ay, bx, by) = view.to_display((*item[1], *item[2]))
                 edges = [(ax, ay, bx, by)]
             elif item[0] == "re":
-                r = item[1]
+                r = pymupdf.Rect(view.to_display(item[1]))
                 thin = min(r.width, r.height) <= 2.0
                 if path.get("fill") is not None and not thin:
                     continue  # shading, not a border
@@ -262,9 +278,9 @@ def _segments(page: pymupdf.Page, area: BBox) -> tuple[list[Segment], list[Segme
     return horizontal, vertical
 
 
-def ruled_cell_boxes(page: pymupdf.Page, area: BBox) -> list[CellBox]:
+def ruled_cell_boxes(view: PageView, area: BBox) -> list[CellBox]:
     """Cells from the region's ruling lines (see :func:`pdf2md.tables.ruled_slots`)."""
-    horizontal, vertical = _segments(page, area)
+    horizontal, vertical = close_frame(*_segments(view, area))
     return [CellBox(*slot) for slot in ruled_slots(horizontal, vertical)]
 
 
@@ -284,6 +300,7 @@ def model_cell_boxes(
     grid, _ = model.predict(image, boxes)
     xs = [float(x0)] + [x0 + float(v) for v in grid.v_lines] + [float(x0 + pix.width)]
     ys = [float(y0)] + [y0 + float(h) for h in grid.h_lines] + [float(y0 + pix.height)]
+    ys = split_stacked_rows(ys, xs, words)
     return [
         CellBox(r, c, 1, 1, BBox(xs[c], ys[r], xs[c + 1], ys[r + 1]))
         for r in range(len(ys) - 1)

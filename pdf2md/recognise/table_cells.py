@@ -110,6 +110,46 @@ def hides_structure(boxes: Sequence[CellBox], words: Sequence[Word]) -> bool:
     return False
 
 
+def split_stacked_rows(
+    ys: Sequence[float], xs: Sequence[float], words: Sequence[Word]
+) -> list[float]:
+    """Row boundaries ``ys`` with a cut added between stacked rows of figures.
+
+    A predicted grid row can hold two table rows (for example the last data row and a
+    totals row under it). The row is cut between two neighbouring text lines where each of
+    them holds numbers in at least two columns of ``xs`` and is mostly numbers; cell text
+    that merely wraps onto a second line (a header such as "Sales (000) | 1995") does not.
+    No cut is made through a word: a figure centred on two lines spans both.
+    """
+    out = [ys[0]]
+    for top, bottom in zip(ys, ys[1:]):
+        inside = [w for w in words if top <= w.bbox.center[1] < bottom]
+        lines = cluster_positions([w.bbox.center[1] for w in inside], 2.0)
+        figures: list[bool] = []
+        for centre in lines:
+            line = [w for w in inside if abs(w.bbox.center[1] - centre) <= 2.0]
+            numbers = [w for w in line if is_numeric(w.text)]
+            cols = {_slot(xs, w.bbox.center[0]) for w in numbers}
+            figures.append(len(cols) >= 2 and 2 * len(numbers) >= len(line))
+        for i in range(len(lines) - 1):
+            if figures[i] and figures[i + 1]:
+                upper = max(w.bbox.y1 for w in inside if abs(w.bbox.center[1] - lines[i]) <= 2.0)
+                lower = min(
+                    w.bbox.y0 for w in inside if abs(w.bbox.center[1] - lines[i + 1]) <= 2.0
+                )
+                cut = (upper + lower) / 2
+                # a figure set between the two lines (a value spanning both) forbids the cut
+                if upper <= lower + 0.5 and not any(w.bbox.y0 < cut < w.bbox.y1 for w in inside):
+                    out.append(cut)
+        out.append(bottom)
+    return out
+
+
+def _slot(edges: Sequence[float], x: float) -> int:
+    """Index of the slot between ``edges`` that holds ``x``."""
+    return sum(1 for e in edges[1:-1] if e <= x)
+
+
 def _cell_text(words: Sequence[Word]) -> str:
     """Words in reading order: lines top to bottom, left to right; lines joined by spaces."""
     lines: list[list[Word]] = []

@@ -75,3 +75,47 @@ def test_sparse_table_takes_its_columns_from_the_fullest_row() -> None:
     grid = table_grid(words)
     assert grid is not None and grid[0] == ["Which poem", "A", "B", "C"]
     assert grid[1] == ["sad?", "", "", ""]
+
+
+def test_caption_spanning_columns_does_not_merge_the_figures_under_it() -> None:
+    words = [
+        _word("Region", 10, 10),
+        _word("Length", 110, 10),  # one caption over the two columns below it
+        _word("(km)", 150, 10),
+        _word("Total", 250, 10),
+    ]
+    for i, (name, a, b, total) in enumerate(
+        [("North", "55.6", "11.0", "66.7"), ("South", "43.3", "8.6", "51.9")]
+    ):
+        y = 30 + 20 * i
+        words += [_word(name, 10, y), _word(a, 100, y), _word(b, 170, y), _word(total, 250, y)]
+    assert table_grid(words) == [
+        ["Region", "Length", "(km)", "Total"],
+        ["North", "55.6", "11.0", "66.7"],
+        ["South", "43.3", "8.6", "51.9"],
+    ]
+
+
+def test_cell_of_two_stacked_lines_reads_top_line_first() -> None:
+    words = [
+        _word("Zone", 10, 14),
+        _word("hilly", 104, 10),  # "hilly" over "gullied area", one header cell
+        _word("gullied", 100, 18),
+        _word("area", 148, 18),
+    ]
+    words += [_word("North", 10, 40), _word("55.6", 110, 40), _word("South", 10, 60)]
+    words += [_word("43.3", 110, 60)]
+    grid = table_grid(words)
+    assert grid is not None and grid[0] == ["Zone", "hilly gullied area"]
+
+
+def test_few_rows_of_figures_do_not_cut_the_prose_around_them() -> None:
+    words: list[Word] = []
+    for i in range(6):  # lines of prose: words 4 pt apart, no column gaps
+        x, y = 10.0, 10 + 20 * i
+        for text in ["some", "words", "that", "run", "on", "across", "the", "whole", "line"]:
+            words.append(_word(text, x, y))
+            x += 6 * len(text) + 4
+    words += [_word("Sales", 10, 130), _word("7,655", 100, 130), _word("8,809", 220, 130)]
+    words += [_word("YoY", 10, 150), _word("16.3", 100, 150), _word("15.1", 220, 150)]
+    assert table_grid(words) is None

@@ -22,19 +22,39 @@ _ROW_H = 20.0
 _TOP = 100.0
 
 
-def _draw_table(path: Path, cells: Spec, *, ruled: bool = True, cols: Sequence[float] = _X) -> BBox:
-    """A one-page PDF with the table drawn cell by cell; returns the table's box."""
+def _draw_table(
+    path: Path,
+    cells: Spec,
+    *,
+    ruled: bool = True,
+    cols: Sequence[float] = _X,
+    rotated: bool = False,
+) -> BBox:
+    """A one-page PDF with the table drawn cell by cell; returns the table's box.
+
+    ``rotated``: the page has ``/Rotate 90`` and its content is drawn turned the other way,
+    so that the table reads upright on screen (a landscape page stored as portrait).
+    """
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
-    page.insert_text((72, 60), "A paragraph above the table.", fontsize=10)
+    turn = 0
+    if rotated:
+        page.set_rotation(90)
+        turn = 90
+    to_page = page.derotation_matrix  # display space -> the page's unrotated space
+
+    def at(x: float, y: float) -> pymupdf.Point:
+        return pymupdf.Point(x, y) * to_page
+
+    page.insert_text(at(72, 60), "A paragraph above the table.", fontsize=10, rotate=turn)
     n_rows = max(r + rs for r, _, rs, _, _ in cells)
     for r, c, rs, cs, text in cells:
         rect = pymupdf.Rect(cols[c], _TOP + r * _ROW_H, cols[c + cs], _TOP + (r + rs) * _ROW_H)
         if ruled:
-            page.draw_rect(rect, color=(0, 0, 0), width=0.5)
+            page.draw_rect(rect * to_page, color=(0, 0, 0), width=0.5)
         if text:
             baseline = rect.y0 + rect.height / 2 + 3.5
-            page.insert_text((rect.x0 + 4, baseline), text, fontsize=10)
+            page.insert_text(at(rect.x0 + 4, baseline), text, fontsize=10, rotate=turn)
     doc.save(path)
     doc.close()
     return BBox(cols[0], _TOP, cols[-1], _TOP + n_rows * _ROW_H)
@@ -87,6 +107,15 @@ def test_simple_table_exact(tmp_path: Path, ruled: bool) -> None:
     assert content.method == "text-layer"
     assert content.recogniser == "pdf-table@1"
     assert _gfm_rows_cols(content.text) == (3, 3)
+
+
+@pytest.mark.parametrize("strategy", ["lines", "model", "text"])
+def test_rotated_page_read_in_display_space(tmp_path: Path, strategy: str) -> None:
+    path = tmp_path / "t.pdf"
+    box = _draw_table(path, SIMPLE, ruled=strategy != "text", rotated=True)
+    content = _recognise(path, box, strategies=[strategy])
+    assert content is not None
+    assert content.text == SIMPLE_MD
 
 
 @pytest.mark.parametrize("strategy", ["lines", "text"])
@@ -239,3 +268,23 @@ def test_columns_ruled_but_rows_not(tmp_path: Path) -> None:
     assert _gfm_rows_cols(content.text) == (4, 3)
     assert "| pear | 2 | 0.75 |" in content.text
     assert _recognise(path, BBox(72, 100, 352, 180), strategies=["lines"]) is None
+
+
+def test_table_with_open_sides_read_from_its_rules(tmp_path: Path) -> None:
+    """Rules between all rows and columns but none on the outer left and right sides."""
+    path = tmp_path / "t.pdf"
+    doc = pymupdf.open()
+    page = doc.new_page(width=612, height=792)
+    for r in range(4):
+        page.draw_line((72, 100 + r * 20), (352, 100 + r * 20), width=0.5)
+    for x in (172, 262):
+        page.draw_line((x, 100), (x, 160), width=0.5)
+    for r, row in enumerate(
+        [("Name", "Qty", "Price"), ("apple", "10", "1.50"), ("pear", "2", "0.75")]
+    ):
+        for x, text in zip((76, 176, 266), row, strict=True):
+            page.insert_text((x, 113.5 + r * 20), text, fontsize=10)
+    doc.save(path)
+    content = _recognise(path, BBox(72, 100, 352, 160), strategies=["lines"])
+    assert content is not None
+    assert content.text == SIMPLE_MD
