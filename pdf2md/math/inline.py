@@ -20,6 +20,7 @@ from functools import lru_cache
 from pdf2md.math import symbols
 from pdf2md.math import tokens as tok
 from pdf2md.math.glyphs import make_atom
+from pdf2md.math.lines import baseline
 from pdf2md.model import BBox
 from pdf2md.source import TextLine, TextSpan
 
@@ -61,7 +62,7 @@ def is_math_char(char: str) -> bool:
 
 def has_math(line: TextLine, body_size: float) -> bool:
     """A cheap first look: a math font, a math character, or a raised/lowered small span."""
-    base = _baseline(line)
+    base = baseline(line)
     for span in line.spans:
         if symbols.MATH_FONT_RE.search(span.font) and span.text.strip():
             return True
@@ -91,14 +92,6 @@ def inline_markdown(line: TextLine, body_size: float) -> str | None:
     return _render(pieces, runs)
 
 
-def _baseline(line: TextLine) -> float:
-    best: dict[float, float] = {}
-    for span in line.spans:
-        key = round(span.origin_y, 1)
-        best[key] = best.get(key, 0) + len(span.text.strip()) * span.size**2
-    return max(best, key=lambda k: best[k]) if best else line.bbox.y1
-
-
 def _shift(span: TextSpan, base: float, size: float) -> int:
     if span.size >= size * 0.9:
         return 0
@@ -116,7 +109,7 @@ def _shift(span: TextSpan, base: float, size: float) -> int:
 
 
 def _pieces(line: TextLine, size: float) -> list[Piece]:
-    base = _baseline(line)
+    base = baseline(line)
     out: list[Piece] = []
     previous: tuple[TextSpan, tuple[int, ...]] | None = None
     for span in line.spans:
@@ -325,45 +318,3 @@ def is_display_math(lines: Sequence[TextLine], body_size: float) -> bool:
                 return False
             math_pieces += piece.kind is Kind.MATH
     return math_pieces >= 2
-
-
-def merge_script_lines(lines: Sequence[TextLine]) -> list[TextLine]:
-    """Put back together lines that PyMuPDF split at a sub- or superscript.
-
-    PyMuPDF starts a new line where the baseline jumps, so ``x_i^2`` can come out as a line
-    ``x2`` and a line ``i``. A line that sits inside another line's height band and touches it
-    horizontally is merged into it, its spans sorted left to right. Call this on a region's
-    lines before :func:`inline_markdown`.
-    """
-    out: list[TextLine] = []
-    for line in lines:
-        host = next(
-            (i for i in range(len(out) - 1, max(-1, len(out) - 4), -1) if _belongs(line, out[i])),
-            None,
-        )
-        if host is None:
-            out.append(line)
-            continue
-        target = out[host]
-        spans = tuple(sorted((*target.spans, *line.spans), key=lambda s: s.bbox.x0))
-        out[host] = TextLine(
-            target.bbox.union(line.bbox), spans, target.block_index, target.direction
-        )
-    return out
-
-
-def _belongs(line: TextLine, host: TextLine) -> bool:
-    if not (line.is_horizontal and host.is_horizontal):
-        return False
-    small, big = (line, host) if line.bbox.height <= host.bbox.height else (host, line)
-    centre = (small.bbox.y0 + small.bbox.y1) / 2
-    if not big.bbox.y0 - 1 <= centre <= big.bbox.y1 + 1:
-        return False
-    if small.size > big.size * 0.9 and abs(small.bbox.y1 - big.bbox.y1) > 1:
-        # Same size but a different band: two lines of text, not a script.
-        return small.bbox.height < big.bbox.height * 0.8 and _touches(line, host, big.size)
-    return _touches(line, host, big.size)
-
-
-def _touches(line: TextLine, host: TextLine, size: float) -> bool:
-    return line.bbox.x0 <= host.bbox.x1 + size * 0.6 and line.bbox.x1 >= host.bbox.x0 - size * 0.6

@@ -15,7 +15,8 @@ from dataclasses import replace
 from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
-from pdf2md.math.inline import inline_markdown, merge_script_lines
+from pdf2md.math.inline import inline_markdown
+from pdf2md.math.lines import merge_script_lines
 from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.textfmt import (
