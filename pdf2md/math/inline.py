@@ -14,13 +14,14 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from pdf2md.math import symbols
 from pdf2md.math import tokens as tok
 from pdf2md.math.glyphs import make_atom
-from pdf2md.math.lines import baseline
+from pdf2md.math.lines import baseline, core_box
+from pdf2md.math.structured import PageMath
 from pdf2md.model import BBox
 from pdf2md.source import TextLine, TextSpan
 
@@ -46,6 +47,8 @@ class Piece:
     kind: Kind
     shift: int  # -1 subscript, 0 on the line, +1 superscript
     path: tuple[int, ...] = ()  # nested scripts: (-1, -1) is a subscript of a subscript
+    x0: float = 0.0  # where the piece starts and ends (estimated within its span)
+    x1: float = 0.0
 
 
 @lru_cache(maxsize=1)
@@ -73,12 +76,14 @@ def has_math(line: TextLine, body_size: float) -> bool:
     return False
 
 
-def inline_markdown(line: TextLine, body_size: float) -> str | None:
+def inline_markdown(line: TextLine, body_size: float, page: PageMath | None = None) -> str | None:
     """The line's text with its math runs as ``$...$``; ``None`` where it has no math.
 
     Args:
         line: one text line of the page.
         body_size: the document's body font size in points (for sub/superscript detection).
+        page: the page's glyphs and rules, for runs with fractions, overlines or accents
+            (without it, every run is read from its spans alone).
 
     Example: a line ``where α ≤ 1 holds`` in a text font gives ``where $\\alpha\\leq 1$ holds``.
     """
@@ -89,7 +94,7 @@ def inline_markdown(line: TextLine, body_size: float) -> str | None:
     runs = _runs(pieces)
     if not runs:
         return None
-    return _render(pieces, runs)
+    return _render(pieces, runs, page, size)
 
 
 def _shift(span: TextSpan, base: float, size: float) -> int:
@@ -117,10 +122,13 @@ def _pieces(line: TextLine, size: float) -> list[Piece]:
         path = _script_path(span, shift, previous, size)
         previous = (span, path) if shift else None
         is_math_font = bool(symbols.MATH_FONT_RE.search(span.font))
+        step = span.bbox.width / max(1, len(span.text))
+        x = span.bbox.x0
         for word in re.split(r"(\s+)", span.text):
             if word:
                 kind = _classify(word, span, shift, is_math_font)
-                out.append(Piece(word, span, kind, shift, path))
+                out.append(Piece(word, span, kind, shift, path, x, x + step * len(word)))
+                x += step * len(word)
     return _absorb_glued(out)
 
 
@@ -156,7 +164,7 @@ def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
             and len(piece.text) <= 3
         )
         if both or one:
-            out[i] = Piece(piece.text, piece.span, Kind.MATH, piece.shift)
+            out[i] = replace(piece, kind=Kind.MATH)
     return out
 
 
@@ -226,16 +234,66 @@ def _is_lone_italic(pieces: Sequence[Piece], run: tuple[int, int]) -> bool:
     )
 
 
-def _render(pieces: Sequence[Piece], runs: Sequence[tuple[int, int]]) -> str:
+def _render(
+    pieces: Sequence[Piece],
+    runs: Sequence[tuple[int, int]],
+    page: PageMath | None,
+    size: float,
+) -> str:
     out: list[str] = []
     cursor = 0
     for start, end in runs:
         out.extend(_text(p.text) for p in pieces[cursor:start])
+        if start > 0 and _apart(pieces[start - 1], pieces[start], size):
+            out.append(" ")
         latex, tail = _latex(pieces[start:end])
+        built = _structured(pieces[start:end], latex, page, size) if page else None
+        if built:
+            latex = _strip_punctuation(built)[0]
         out.append(f"${latex}${tail}" if latex else tail)
         cursor = end
+        if end < len(pieces) and _apart(pieces[end - 1], pieces[end], size):
+            out.append(" ")
+        elif _space_before_punctuation(pieces, end):
+            cursor += 1
     out.extend(_text(p.text) for p in pieces[cursor:])
     return "".join(out)
+
+
+def _apart(left: Piece, right: Piece, size: float) -> bool:
+    """Two pieces with no space character between them, but set a word space apart."""
+    if Kind.SPACE in (left.kind, right.kind):
+        return False
+    glued = left.text[-1] in "([{" or right.text[0] in ".,;:!?)]}"
+    return right.x0 - left.x1 > 0.2 * size and not glued
+
+
+def _space_before_punctuation(pieces: Sequence[Piece], index: int) -> bool:
+    """A space the text layer puts between a formula and the comma or full stop after it."""
+    nxt = index + 1
+    return nxt < len(pieces) and pieces[index].kind is Kind.SPACE and pieces[nxt].text[0] in ".,;:"
+
+
+def _structured(run: Sequence[Piece], latex: str, page: PageMath, size: float) -> str | None:
+    """The run read from the page's glyphs, where it has structure its spans cannot tell."""
+    inked = [p for p in run if p.kind is not Kind.SPACE]
+    while inked and all(c in _TRAILING_PUNCT for c in inked[-1].text):
+        inked.pop()  # the sentence's punctuation stays outside, as in _latex
+    if not inked:
+        return None
+    spans = list({id(p.span): p.span for p in inked}.values())
+    cores = [core_box(s) for s in spans]
+    box = BBox(
+        min(p.x0 for p in inked),
+        min(b.y0 for b in cores),
+        max(p.x1 for p in inked),
+        max(b.y1 for b in cores),
+    )
+    accent = any(a in latex for a in symbols.ACCENTS)
+    if not page.wants(box, spans, accent, size):
+        return None
+    glyphs = sum(len("".join(p.text.split())) for p in inked)
+    return page.latex(box, baseline_of(inked), glyphs, size)
 
 
 def _text(text: str) -> str:
@@ -258,7 +316,17 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
             groups[-1][1].append(r"^{\prime}")  # a prime on a script letter: g' in lambda_{g'}
         else:
             groups.append((piece.path, chars))
-    latex = tok.join_tokens(_nest(groups, 0))
+    return _strip_punctuation(tok.join_tokens(_nest(groups, 0)))
+
+
+def baseline_of(pieces: Sequence[Piece]) -> float:
+    """The baseline of the pieces set on the line (not in a script)."""
+    on_line = [p.span.origin_y for p in pieces if not p.shift] or [pieces[0].span.origin_y]
+    return max(set(on_line), key=on_line.count)
+
+
+def _strip_punctuation(latex: str) -> tuple[str, str]:
+    """The formula without the sentence's punctuation at its end, and that punctuation."""
     tail = ""
     while latex and latex[-1] in _TRAILING_PUNCT and not latex.endswith("\\,"):
         tail = latex[-1] + tail

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.math.inline import inline_markdown
 from pdf2md.math.lines import merge_script_lines
+from pdf2md.math.structured import PageMath, page_rules
 from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.textfmt import (
@@ -113,14 +114,16 @@ class PdfTextRecogniser:
         if not self.options.inline_math:
             return None
         body = crop.page.body_size_pt
+        drawn = [d.bbox for d in crop.page.drawings if d.is_rule]
+        page = PageMath(crop.page.page, page_rules(drawn, crop.page.image_boxes))
 
         def write(row: Sequence[TextLine]) -> str | None:
             if len(row) == 1:
-                return inline_markdown(row[0], body)
+                return inline_markdown(row[0], body, page)
             # one visual row split into several lines (scripts): judge it as one line
             spans = tuple(sorted((s for ln in row for s in ln.spans), key=lambda s: s.bbox.x0))
             merged = TextLine(BBox.enclosing([ln.bbox for ln in row]), spans, row[0].block_index)
-            return inline_markdown(merged, body)
+            return inline_markdown(merged, body, page)
 
         return write
 

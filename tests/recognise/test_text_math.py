@@ -1,0 +1,44 @@
+"""Inline math in paragraphs (pdf-text): LaTeX fixtures read back as Markdown with ``$...$``."""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from pdf2md.backend import BackendContext, RegionCrop
+from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.recognise.pdf_text import PdfTextRecogniser
+from pdf2md.source import PageView
+from tests.recognise.mathcheck import compile_fixture
+
+# (page of fixtures_math/text.tex, a piece of Markdown the paragraph must hold)
+EXPECTED = [
+    (0, "In particular it follows that"),
+    (0, r"\subset\mathbb{R}^{m}$ is a sub vector space of dimension $r$"),
+    (0, "for every element of the coalgebra, so that the words of each line"),
+    (1, r"$\overline{U}\cap V=U\cap V$, where"),
+    (2, r"(x_{1}^{2}+x_{2}^{2}+1)^{-\frac{1}{2}}$ is positive"),
+    (3, r"$K-1<\lfloor\frac{3}{2}K\rfloor$ and so on"),
+    (4, r"$\bar{\mathcal{A}}_{u}\in\mathbb{R}^{n\times n}$ are given"),
+    (5, r"$h^{2}+\overline{g}^{2}\geq0$ holds"),
+]
+
+
+@pytest.fixture(scope="module")
+def text_pdf(tmp_path_factory: pytest.TempPathFactory) -> pymupdf.Document:
+    return pymupdf.open(compile_fixture("text", tmp_path_factory.mktemp("tex")))
+
+
+def paragraph_markdown(page: pymupdf.Page, index: int) -> str:
+    """The whole page read as one TEXT region by ``pdf-text``."""
+    view = PageView(page, index)
+    box = BBox.enclosing([ln.bbox for ln in view.lines]).pad(2.0)
+    region = Region(id=f"p{index}-r0", kind=RegionKind.TEXT, bbox=box, page_index=index)
+    content = PdfTextRecogniser(BackendContext()).recognise([RegionCrop(region, view)])[0]
+    assert content is not None
+    return " ".join(content.text.split())
+
+
+@pytest.mark.parametrize(("page", "piece"), EXPECTED)
+def test_inline_math_in_paragraph(text_pdf: pymupdf.Document, page: int, piece: str) -> None:
+    assert piece in paragraph_markdown(text_pdf[page], page)
