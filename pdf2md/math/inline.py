@@ -11,56 +11,18 @@ the text font). Everything else stays text, untouched.
 
 from __future__ import annotations
 
-import enum
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from pdf2md.math import symbols
 from pdf2md.math import tokens as tok
 from pdf2md.math.glyphs import make_atom
 from pdf2md.math.lines import baseline, core_box
+from pdf2md.math.pieces import Kind, Piece, is_math_char, line_pieces, script_shift
 from pdf2md.math.structured import PageMath
 from pdf2md.model import BBox
 from pdf2md.source import TextLine, TextSpan
 
-_BRIDGE_RE = re.compile(r"^[0-9+\-=<>()\[\]/|*^'.,:;!−×·]+$")
 _TRAILING_PUNCT = ".,;:"
-
-
-class Kind(enum.Enum):
-    """What a piece of a line is."""
-
-    TEXT = 0
-    MATH = 1
-    BRIDGE = 2
-    SPACE = 3
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A whitespace-free word (or a whitespace run) of one span."""
-
-    text: str
-    span: TextSpan
-    kind: Kind
-    shift: int  # -1 subscript, 0 on the line, +1 superscript
-    path: tuple[int, ...] = ()  # nested scripts: (-1, -1) is a subscript of a subscript
-    x0: float = 0.0  # where the piece starts and ends (estimated within its span)
-    x1: float = 0.0
-
-
-@lru_cache(maxsize=1)
-def _math_chars() -> frozenset[str]:
-    table = symbols.unicode_table()
-    plain = set("%#&_~`´") | {"−", "–", "·"}
-    return frozenset(c for c in table if c not in plain and not c.isascii())
-
-
-def is_math_char(char: str) -> bool:
-    """True for Greek letters, operators, relations, arrows and math alphanumerics."""
-    return char in _math_chars() or 0x1D400 <= ord(char) <= 0x1D7FF or 0x2100 <= ord(char) <= 0x214F
 
 
 def has_math(line: TextLine, body_size: float) -> bool:
@@ -71,7 +33,7 @@ def has_math(line: TextLine, body_size: float) -> bool:
             return True
         if any(is_math_char(c) for c in span.text):
             return True
-        if _shift(span, base, body_size) and span.text.strip():
+        if script_shift(span, base, body_size) and span.text.strip():
             return True
     return False
 
@@ -90,97 +52,11 @@ def inline_markdown(line: TextLine, body_size: float, page: PageMath | None = No
     size = body_size if body_size > 0 else line.size
     if not has_math(line, size):
         return None
-    pieces = _pieces(line, size)
+    pieces = line_pieces(line, size)
     runs = _runs(pieces)
     if not runs:
         return None
     return _render(pieces, runs, page, size)
-
-
-def _shift(span: TextSpan, base: float, size: float) -> int:
-    if span.size >= size * 0.9:
-        return 0
-    delta = span.origin_y - base
-    if abs(delta) >= size * 0.12:
-        return 1 if delta < 0 else -1
-    if span.text[:1].isspace():
-        # PyMuPDF gives a span the origin of its first character: a leading space set on the
-        # main baseline hides a raised or lowered script. Fall back to the span's box.
-        if base - span.bbox.y0 > span.size * 1.05 + size * 0.2:
-            return 1
-        if span.bbox.y1 - base > span.size * 0.3 + size * 0.2:
-            return -1
-    return 0
-
-
-def _pieces(line: TextLine, size: float) -> list[Piece]:
-    base = baseline(line)
-    out: list[Piece] = []
-    previous: tuple[TextSpan, tuple[int, ...]] | None = None
-    for span in line.spans:
-        shift = _shift(span, base, size)
-        path = _script_path(span, shift, previous, size)
-        previous = (span, path) if shift else None
-        is_math_font = bool(symbols.MATH_FONT_RE.search(span.font))
-        step = span.bbox.width / max(1, len(span.text))
-        x = span.bbox.x0
-        for word in re.split(r"(\s+)", span.text):
-            if word:
-                kind = _classify(word, span, shift, is_math_font)
-                out.append(Piece(word, span, kind, shift, path, x, x + step * len(word)))
-                x += step * len(word)
-    return _absorb_glued(out)
-
-
-def _script_path(
-    span: TextSpan, shift: int, previous: tuple[TextSpan, tuple[int, ...]] | None, size: float
-) -> tuple[int, ...]:
-    """Where a script span hangs: on the line's nucleus, or on the script just before it."""
-    if not shift:
-        return ()
-    if previous is not None:
-        before, path = previous
-        delta = span.origin_y - before.origin_y
-        if span.size < before.size * 0.85 and abs(delta) > size * 0.08:
-            return (*path, -1 if delta > 0 else 1)
-        if abs(delta) < size * 0.08 and abs(span.size - before.size) < 0.5:
-            return path
-    return (shift,)
-
-
-def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
-    """Text glued to math with no space between is math too (``R/Ann``, italic ``Rs=``)."""
-    out = list(pieces)
-    for i, piece in enumerate(out):
-        if piece.kind is not Kind.TEXT or len(piece.text) > 6:
-            continue
-        left = out[i - 1].kind if i > 0 else Kind.SPACE
-        right = out[i + 1].kind if i + 1 < len(out) else Kind.SPACE
-        mathy = (Kind.MATH, Kind.BRIDGE)
-        both = left in mathy and right in mathy and Kind.MATH in (left, right)
-        one = (
-            (left is Kind.MATH or right is Kind.MATH)
-            and piece.span.is_italic
-            and len(piece.text) <= 3
-        )
-        if both or one:
-            out[i] = replace(piece, kind=Kind.MATH)
-    return out
-
-
-def _classify(word: str, span: TextSpan, shift: int, is_math_font: bool) -> Kind:
-    if word.isspace():
-        return Kind.SPACE
-    if is_math_font or shift:
-        return Kind.MATH
-    if any(is_math_char(c) for c in word):
-        letters = sum(c.isascii() and c.isalpha() for c in word)
-        return Kind.MATH if letters < 3 else Kind.TEXT
-    if span.is_italic and len(word) == 1 and word.isalpha():
-        return Kind.MATH
-    if _BRIDGE_RE.match(word):
-        return Kind.BRIDGE
-    return Kind.TEXT
 
 
 def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
@@ -381,7 +257,7 @@ def is_display_math(lines: Sequence[TextLine], body_size: float) -> bool:
     stage labelled as text. The pipeline can then route the region as an EQUATION."""
     math_pieces = 0
     for line in lines:
-        for piece in _pieces(line, body_size):
+        for piece in line_pieces(line, body_size):
             if piece.kind is Kind.TEXT:
                 return False
             math_pieces += piece.kind is Kind.MATH

@@ -19,7 +19,7 @@ def group_words(tokens: list[str]) -> list[str]:
             word += token[1:]
             continue
         if word:
-            out.append(_word(word))
+            out.append(_word(word, called=token.removeprefix("\\left").startswith("(")))
             word = ""
         if token:
             out.append(token)
@@ -29,12 +29,15 @@ def group_words(tokens: list[str]) -> list[str]:
 _SHORT_WORDS = frozenset({"on", "in", "if", "or", "as", "at", "by", "to", "is", "of", "a.e."})
 
 
-def _word(word: str) -> str:
+def _word(word: str, *, called: bool = False) -> str:
+    """LaTeX for an upright word; ``called``: an argument in brackets follows (``int(B)``)."""
     word = word.strip()
     if " " in word:
         return f"\\text{{{word}}}"
     if word in symbols.FUNCTIONS:
         return "\\" + word
+    if called and word.isalpha() and len(word) > 1:
+        return f"\\operatorname{{{word}}}"
     if len(word) == 1:
         return f"\\mathrm{{{word}}}"
     if (len(word) >= 3 and word.islower()) or word in _SHORT_WORDS:

@@ -21,6 +21,10 @@ EXPECTED = [
     (3, r"$K-1<\lfloor\frac{3}{2}K\rfloor$ and so on"),
     (4, r"$\bar{\mathcal{A}}_{u}\in\mathbb{R}^{n\times n}$ are given"),
     (5, r"$h^{2}+\overline{g}^{2}\geq0$ holds"),
+    (6, r"The function $\operatorname{ex}(n,H)$ counts"),
+    (6, r"satisfies $\Psi\Phi=\operatorname{id}$. Then"),
+    (6, r"$C_{\min}:=\min_{i,j}n_{i,j}$ and"),
+    (6, r"$e\in\operatorname{int}(B)$ hold"),
 ]
 
 
