@@ -141,17 +141,16 @@ def _block(group: list[list[str]], tag: str | None) -> str:
     if len(group) == 1:
         body = tok.join_tokens(group[0])
     else:
-        rows = [tok.join_tokens(_align(tokens)) for tokens in group]
+        rows = [tok.join_tokens(_align(tokens, i > 0)) for i, tokens in enumerate(group)]
         body = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
     return f"{body} \\tag{{{tag}}}" if tag is not None and body else body
 
 
-def _align(tokens: list[str]) -> list[str]:
-    """Insert ``&`` before the first relation of a line (at its start where it has none)."""
-    for i, token in enumerate(tokens):
-        if token in symbols.RELATIONS:
-            return [*tokens[:i], "&", *tokens[i:]]
-    return ["&", *tokens]
+def _align(tokens: list[str], later: bool) -> list[str]:
+    """A row of an ``aligned`` block: aligned at its left edge, so that each row stays whole
+    (one cell). A later row that continues with a relation (``= ...``) is indented."""
+    continues = later and bool(tokens) and tokens[0] in symbols.RELATIONS
+    return ["&", "\\qquad", *tokens] if continues else ["&", *tokens]
 
 
 def _confidence(stats: layout.Stats, blocks: Sequence[str]) -> float:

@@ -132,6 +132,8 @@ def make_atom(char: str, style: str, box: BBox, baseline: float, size: float) ->
         )
     if char.isascii() and char.isalpha():
         return _letter(char, style, box, baseline, size)
+    if style == "mathcal" and char == "7":  # CMSY has no digits: code 0x37 is \mapstochar
+        return Atom(r"\mapstochar", box, baseline, size)
     if char.isdigit() and char.isascii():
         return Atom(char, box, baseline, size)
     latex = symbols.unicode_table().get(char) or symbols.math_alphanumeric(char)

@@ -11,6 +11,7 @@ the text font). Everything else stays text, untouched.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from pdf2md.math import symbols
@@ -20,6 +21,7 @@ from pdf2md.math.lines import baseline, core_box
 from pdf2md.math.pieces import Kind, Piece, is_math_char, line_pieces, script_shift
 from pdf2md.math.structured import PageMath
 from pdf2md.model import BBox
+from pdf2md.recognise.textfmt import normalise_text
 from pdf2md.source import TextLine, TextSpan
 
 _TRAILING_PUNCT = ".,;:"
@@ -70,6 +72,7 @@ def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
         start, end = i, i + 1
         while start > 0 and pieces[start - 1].kind is Kind.BRIDGE and _glued(pieces, start - 1):
             start -= 1
+        start = _left_operand(pieces, start)
         j = end
         while j < len(pieces) and pieces[j].kind is not Kind.TEXT:
             if pieces[j].kind is Kind.MATH or (
@@ -80,6 +83,20 @@ def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
         runs.append((start, end))
         i = end
     return [r for r in runs if not _is_lone_italic(pieces, r)]
+
+
+_RELATION_START = frozenset("<>=≤≥≠∈⊂⊆≈∼≡")
+_NUMBER = re.compile(r"^[-−]?\d+(?:[.,]\d+)?$")
+
+
+def _left_operand(pieces: Sequence[Piece], start: int) -> int:
+    """A run that opens with a relation takes the number before it: ``0 < |r| < 1``."""
+    if start < 2 or pieces[start].text[0] not in _RELATION_START:
+        return start
+    space, number = pieces[start - 1], pieces[start - 2]
+    if space.kind is Kind.SPACE and number.kind is Kind.BRIDGE and _NUMBER.match(number.text):
+        return start - 2
+    return start
 
 
 def _glued(pieces: Sequence[Piece], index: int) -> bool:
@@ -173,7 +190,8 @@ def _structured(run: Sequence[Piece], latex: str, page: PageMath, size: float) -
 
 
 def _text(text: str) -> str:
-    return text.replace("$", "\\$")
+    """Prose between formulas, cleaned like any other text (ligatures, odd spaces)."""
+    return normalise_text(text).replace("$", "\\$")
 
 
 def _latex(run: Sequence[Piece]) -> tuple[str, str]:
@@ -223,10 +241,12 @@ def _nest(groups: Sequence[tuple[tuple[int, ...], list[str]]], depth: int) -> li
             i += 1
             continue
         j = i
-        while j < len(groups) and groups[j][0][: depth + 1] == path[: depth + 1]:
-            j += 1
-        inner = tok.join_tokens(_nest(groups[i:j], depth + 1))
-        out.append(("^" if path[depth] > 0 else "_") + f"{{{inner}}}")
+        while j < len(groups) and len(groups[j][0]) > depth:
+            j += 1  # every script of one nucleus: sub- and superscripts may interleave
+        for sign, mark in ((-1, "_"), (1, "^")):
+            part = [g for g in groups[i:j] if g[0][depth] == sign]
+            if part:
+                out.append(f"{mark}{{{tok.join_tokens(_nest(part, depth + 1))}}}")
         i = j
     return out
 

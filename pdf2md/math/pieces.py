@@ -143,6 +143,35 @@ def _classify(word: str, span: TextSpan, shift: int, is_math_font: bool) -> Kind
 _CALL_RE = re.compile(r"^(?:[A-Za-z]{1,6}\()+$")  # ``Fix(``, ``min(max(``
 _OPERAND_RE = re.compile(r"^[A-Za-z]{1,4}[.,;:]?$")  # ``id.``, ``int``, ``Im``
 _OPEN_RELATIONS = frozenset("=<>+−∈⊂⊆⊃⊇→≤≥≠≅≃∼×⊗⊕∘↦")
+_ENGLISH = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "so",
+        "the",
+        "then",
+        "to",
+        "was",
+        "we",
+        "with",
+    ]
+)
 
 
 def _absorb_names(pieces: list[Piece]) -> list[Piece]:
@@ -168,12 +197,13 @@ def _absorb_names(pieces: list[Piece]) -> list[Piece]:
 
 def _operand(pieces: Sequence[Piece], index: int) -> bool:
     """A short word whose formula, just before it, ends in a relation waiting for it."""
-    if not _OPERAND_RE.match(pieces[index].text):
+    text = pieces[index].text
+    if not _OPERAND_RE.match(text) or text.rstrip(".,;:").lower() in _ENGLISH:
         return False
     before = index - 1
     while before >= 0 and pieces[before].kind is Kind.SPACE:
         before -= 1
-    if before < 0 or pieces[before].text[-1] not in _OPEN_RELATIONS:
+    if before < 0 or pieces[before].shift or pieces[before].text[-1] not in _OPEN_RELATIONS:
         return False
     if pieces[before].kind is Kind.MATH:
         return True

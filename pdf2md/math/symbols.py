@@ -50,7 +50,7 @@ _UNICODE_TABLE = r"""
 ∡ \measuredangle|⋈ \bowtie|▷ \triangleright|◁ \triangleleft|★ \bigstar|✓ \checkmark|¯ \bar
 % \%|# \#|& \&|_ \_|~ \sim|ˆ \hat|˜ \tilde|˙ \dot|¨ \ddot|ˇ \check|˘ \breve|´ \acute|` \grave
 ⃗ \vec|Ω \Omega|∆ \Delta|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr
-⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot
+⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot|֒ \lhook|֓ \rhook
 """
 
 # CMEX10 code page (pdfTeX writes no ToUnicode for it). Index = byte code; "" = a piece we

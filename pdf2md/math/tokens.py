@@ -74,12 +74,43 @@ def _plain(token: str) -> str:
     return token
 
 
+# Arrows that TeX builds from two glyphs (a bar or hook joined to an arrow head).
+_ARROWS = {
+    ("\\mapstochar", "\\to"): "\\mapsto",
+    ("\\mapstochar", "\\longrightarrow"): "\\longmapsto",
+    ("\\lhook", "\\to"): "\\hookrightarrow",
+    (",", "\\to"): "\\hookrightarrow",  # CMMI's hook sits at the comma's code
+    ("\\leftarrow", "\\rhook"): "\\hookleftarrow",
+    ("-", "\\to"): "\\longrightarrow",
+    ("\\leftarrow", "-"): "\\longleftarrow",
+    ("=", "\\Rightarrow"): "\\Longrightarrow",
+    ("\\Leftarrow", "="): "\\Longleftarrow",
+}
+_HALF_ARROWS = frozenset({"\\mapstochar", "\\lhook", "\\rhook"})
+
+
+def fuse_arrows(tokens: Sequence[str]) -> list[str]:
+    """``\\mapstochar`` + ``\\to`` -> ``\\mapsto``, ``-`` + ``\\to`` -> ``\\longrightarrow``...;
+    a lone piece of an arrow is dropped."""
+    out: list[str] = []
+    for token in tokens:
+        fused = _ARROWS.get((out[-1], token)) if out else None
+        if fused is not None:
+            out[-1] = fused
+            if len(out) > 1 and (out[-2], fused) in _ARROWS:  # \mapstochar - \to
+                out[-2:] = [_ARROWS[(out[-2], fused)]]
+            continue
+        out.append(token)
+    return [t for t in out if t not in _HALF_ARROWS]
+
+
 def join_tokens(tokens: Sequence[str]) -> str:
     """Concatenate tokens, with a space only where a command would run into a letter.
 
-    Dots set as separate glyphs become ``\\ldots`` / ``\\cdots``.
+    Dots set as separate glyphs become ``\\ldots`` / ``\\cdots``; arrows set as two
+    glyphs become one (:func:`fuse_arrows`).
     """
-    out = _joined(tokens)
+    out = _joined(fuse_arrows(tokens))
     return out.replace("\\cdot\\cdot\\cdot", "\\cdots").replace("...", "\\ldots ").strip()
 
 

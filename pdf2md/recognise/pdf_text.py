@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.math.inline import inline_markdown
+from pdf2md.math.joins import join_split_formulas
 from pdf2md.math.lines import merge_script_lines
 from pdf2md.math.structured import PageMath, page_rules
 from pdf2md.model import BBox, Content, RegionKind
@@ -27,7 +28,7 @@ from pdf2md.recognise.textfmt import (
     paragraph_breaks,
     styled_paragraph,
 )
-from pdf2md.source import TextLine
+from pdf2md.source import Link, TextLine
 from pdf2md.textlines import attach_bullets, merge_drop_caps, visual_rows
 
 VERSION = "1"
@@ -107,7 +108,7 @@ class PdfTextRecogniser:
         ]
         # rows of dots or rules drawn with characters are decoration, not text
         kept = [p for p in paragraphs if any(ch.isalnum() for ch in p)]
-        return "\n\n".join(escape_paragraph_start(p) for p in kept)
+        return "\n\n".join(escape_paragraph_start(join_split_formulas(p)) for p in kept)
 
     def _math_writer(self, crop: RegionCrop) -> RowWriter | None:
         """Inline math as ``$...$`` (unless ``options.pdf-text.inline_math`` is false)."""
@@ -128,8 +129,9 @@ class PdfTextRecogniser:
         return write
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
-        rows = visual_rows(attach_bullets(lines))
+        rows = visual_rows(attach_bullets(merge_script_lines(lines)))
         links = crop.page.links
+        writer = self._math_writer(crop)
         plain = [normalise_text(" ".join(ln.text for ln in r)) for r in rows]
         items: list[list[list[TextLine]]] = []
         markers: list[str] = []
@@ -139,9 +141,16 @@ class PdfTextRecogniser:
                 markers.append(_list_marker(raw))
             items[-1].append(row)
         return "\n".join(
-            f"{m} {_strip_marker(styled_paragraph(item, links, chars=crop.page.chars_in))}"
+            f"{m} {_strip_marker(_item_text(item, links, crop, writer))}"
             for m, item in zip(markers, items)
         )
+
+
+def _item_text(
+    item: list[list[TextLine]], links: Sequence[Link], crop: RegionCrop, writer: RowWriter | None
+) -> str:
+    text = styled_paragraph(item, links, chars=crop.page.chars_in, row_writer=writer)
+    return join_split_formulas(text)
 
 
 def _list_marker(raw: str) -> str:

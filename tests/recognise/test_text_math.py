@@ -25,6 +25,11 @@ EXPECTED = [
     (6, r"satisfies $\Psi\Phi=\operatorname{id}$. Then"),
     (6, r"$C_{\min}:=\min_{i,j}n_{i,j}$ and"),
     (6, r"$e\in\operatorname{int}(B)$ hold"),
+    (8, r"the map $\xi\mapsto y$ and the inclusion $Z\hookrightarrow X$ and"),
+    (8, r"X\longrightarrow Y$."),
+    (8, r"$L^{2}(\Omega,\mathbb{R}_{\text{sym}}^{3\times3})$ here"),
+    (9, r"under the map $\xi\mapsto y(T,\cdot;\xi;y_{0};u)$ is finite."),
+    (9, r"Note that $0<\nu(r)<1$ for all radii."),
 ]
 
 
@@ -33,11 +38,11 @@ def text_pdf(tmp_path_factory: pytest.TempPathFactory) -> pymupdf.Document:
     return pymupdf.open(compile_fixture("text", tmp_path_factory.mktemp("tex")))
 
 
-def paragraph_markdown(page: pymupdf.Page, index: int) -> str:
-    """The whole page read as one TEXT region by ``pdf-text``."""
+def paragraph_markdown(page: pymupdf.Page, index: int, kind: RegionKind = RegionKind.TEXT) -> str:
+    """The whole page read as one region of ``kind`` by ``pdf-text``."""
     view = PageView(page, index)
     box = BBox.enclosing([ln.bbox for ln in view.lines]).pad(2.0)
-    region = Region(id=f"p{index}-r0", kind=RegionKind.TEXT, bbox=box, page_index=index)
+    region = Region(id=f"p{index}-r0", kind=kind, bbox=box, page_index=index)
     content = PdfTextRecogniser(BackendContext()).recognise([RegionCrop(region, view)])[0]
     assert content is not None
     return " ".join(content.text.split())
@@ -46,3 +51,9 @@ def paragraph_markdown(page: pymupdf.Page, index: int) -> str:
 @pytest.mark.parametrize(("page", "piece"), EXPECTED)
 def test_inline_math_in_paragraph(text_pdf: pymupdf.Document, page: int, piece: str) -> None:
     assert piece in paragraph_markdown(text_pdf[page], page)
+
+
+def test_inline_math_in_list_item(text_pdf: pymupdf.Document) -> None:
+    markdown = paragraph_markdown(text_pdf[7], 7, RegionKind.LIST_ITEM)
+    assert markdown.startswith("- ")
+    assert r"$\eta_{F}:[0,\infty)\to[0,\infty)$ that increases" in markdown
