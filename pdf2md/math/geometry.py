@@ -146,6 +146,8 @@ def is_script(atom: Atom, base: float, size: float, pending: Sequence[Atom] = ()
     if atom.role is Role.RULE:  # the bar of a fraction set in a script, off the math axis
         off_axis = abs(atom.baseline - (base - size * 0.25)) > size * 0.15
         return atom.box.width < size * 3 and off_axis and small_fraction(atom, pending, size)
+    if atom.role is Role.BIGOP or atom.is_big:
+        return False  # big glyphs hang from their origin: their "baseline" is their top
     shift = abs(atom.baseline - base)
     if atom.latex == r"\prime":
         return True

@@ -55,8 +55,8 @@ def is_math_char(char: str) -> bool:
 
 
 def script_shift(span: TextSpan, base: float, size: float) -> int:
-    if span.size >= size * 0.9:
-        return 0
+    if span.size >= size * 0.9 or symbols.font_style(span.font) == "cmex":
+        return 0  # big operators and delimiters hang from an origin at their top
     delta = span.origin_y - base
     if abs(delta) >= size * 0.12:
         return 1 if delta < 0 else -1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pymupdf
 import pytest
 
 from pdf2md.backend import BackendContext, RegionCrop
 from pdf2md.model import BBox, Region, RegionKind
+from pdf2md.recognise.pdf_math import PdfMathRecogniser
 from pdf2md.recognise.pdf_text import PdfTextRecogniser
 from pdf2md.source import PageView
 from tests.recognise.mathcheck import compile_fixture
@@ -57,3 +60,14 @@ def test_inline_math_in_list_item(text_pdf: pymupdf.Document) -> None:
     markdown = paragraph_markdown(text_pdf[7], 7, RegionKind.LIST_ITEM)
     assert markdown.startswith("- ")
     assert r"$\eta_{F}:[0,\infty)\to[0,\infty)$ that increases" in markdown
+
+
+def test_big_operator_smaller_than_the_text_is_no_script(tmp_path: Path) -> None:
+    doc = pymupdf.open(compile_fixture("big12", tmp_path))
+    view = PageView(doc[0], 0)
+    display = BBox.enclosing([ln.bbox for ln in view.lines if "where" not in ln.text])
+    region = Region(id="p0-r0", kind=RegionKind.EQUATION, bbox=display, page_index=0)
+    content = PdfMathRecogniser(BackendContext()).recognise([RegionCrop(region, view)])[0]
+    assert content is not None
+    assert r"x=\sum_{i=1}^{5}\varepsilon_{i}x_{i}\leq1" in content.text
+    assert r"where $\prod\varepsilon_{i}=1$ holds" in paragraph_markdown(doc[0], 0)
