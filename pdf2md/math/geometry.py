@@ -79,6 +79,8 @@ def main_line(items: Sequence[Atom]) -> tuple[float, float]:
         glyphs = [a for a in items if a.role is not Role.RULE] or list(items)
     size = max(a.size for a in glyphs) or 10.0
     full = [a for a in glyphs if a.size >= size * 0.85] or glyphs
+    if size < 6.9:  # scriptscript type: its own scripts keep the size, so trust the nucleus
+        return min(full, key=lambda a: a.box.x0).baseline, size
     votes = Counter(round(a.baseline * 2) / 2 for a in full)
     best = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]
     return best, size
@@ -120,13 +122,23 @@ def widen(limit: list[Atom], pending: Sequence[Atom], size: float) -> list[Atom]
 
 
 def script_level(atom: Atom, run: Sequence[Atom]) -> float:
-    """The height that decides whether ``atom`` is a superscript or a subscript: its baseline,
-    or for the numerator and denominator of a fraction set in a script, the bar's."""
+    """The height that decides whether ``atom`` is a superscript or a subscript: its baseline;
+    for the numerator and denominator of a fraction set in a script, the bar's; for a script
+    of a script (smaller still), the level of the script it hangs on."""
     for rule in run:
         under = rule.role is Role.RULE and rule.box.x0 - 0.5 <= atom.cx <= rule.box.x1 + 0.5
         if under and (atom is rule or abs(atom.cy - rule.baseline) < max(atom.size, 5.0)):
             return rule.baseline
-    return atom.baseline
+    glyphs = [a for a in run if a.role is not Role.RULE]
+    top = max((a.size for a in glyphs), default=0.0)
+    if atom.role is Role.RULE or atom.size >= top * 0.9:
+        return atom.baseline
+    host = min(
+        (a for a in glyphs if a.size >= top * 0.9 and a.box.x0 <= atom.box.x0 + 0.5),
+        key=lambda a: max(0.0, atom.box.x0 - a.box.x1) + 2 * abs(a.baseline - atom.baseline),
+        default=None,
+    )
+    return host.baseline if host is not None else atom.baseline
 
 
 def small_fraction(rule: Atom, pending: Sequence[Atom], size: float) -> bool:
@@ -151,4 +163,8 @@ def is_script(atom: Atom, base: float, size: float, pending: Sequence[Atom] = ()
     shift = abs(atom.baseline - base)
     if atom.latex == r"\prime":
         return True
+    if size < 6.9 and atom.size <= size * 1.05:
+        return shift > size * 0.1  # scriptscript size cannot shrink: a script of it only moves
+    if atom.size < size * 0.8:  # clearly smaller: a script even when barely moved
+        return shift > size * 0.07
     return atom.size < size * 0.9 and shift > size * 0.12

@@ -182,7 +182,10 @@ def _structured(run: Sequence[Piece], latex: str, page: PageMath, size: float) -
         max(p.x1 for p in inked),
         max(b.y1 for b in cores),
     )
-    accent = any(a in latex for a in symbols.ACCENTS)
+    # accents, big operators with their limits, scripts on scripts: positions tell best
+    nested = any(len(p.path) > 1 for p in inked)
+    big = any(symbols.font_style(s.font) == "cmex" for s in spans)
+    accent = nested or big or any(a in latex for a in symbols.ACCENTS)
     if not page.wants(box, spans, accent, size):
         return None
     glyphs = sum(len("".join(p.text.split())) for p in inked)

@@ -274,5 +274,6 @@ def _scripts(
 
 
 def _superscript(sup: list[Atom], stats: Stats) -> str:
-    text = build(sup, stats)
+    """``^{...}``; a prime inside is already raised, so it is written ``\\prime`` there."""
+    text = build(sup, stats).replace("^{\\prime}", "\\prime")
     return f"^{{{text}}}"

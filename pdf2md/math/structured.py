@@ -38,10 +38,10 @@ class PageMath:
     page: pymupdf.Page
     rules: tuple[BBox, ...]
 
-    def wants(self, box: BBox, spans: Sequence[TextSpan], accent: bool, size: float) -> bool:
-        """True where the run in ``box`` (with an accent glyph, or not) has structure the
-        span reader cannot express."""
-        if accent:
+    def wants(self, box: BBox, spans: Sequence[TextSpan], marked: bool, size: float) -> bool:
+        """True where the run in ``box`` has structure the span reader cannot express: it is
+        ``marked`` (an accent, a big operator...), has a rule in it, or stacked scripts."""
+        if marked:
             return True
         if any(self._rule_inside(rule, box, size) for rule in self.rules):
             return True

@@ -113,20 +113,20 @@ FUNCTIONS = frozenset(
 
 # Font families by (subset-stripped, upper-cased) name prefix or pattern -> style.
 _STYLE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^(CMEX|EXTENSION|.*SYMBOLSLARGE|TXEX|PXEX|.*MATHEX|ESINT)", "cmex"),
+    (r"^(CMEX|EUEX|EXTENSION|.*SYMBOLSLARGE|TXEX|PXEX|.*MATHEX|ESINT)", "cmex"),
     (r"^(MSBM|BBOLD|DSROM|.*BLACKBOARD)", "mathbb"),
     (r"^(EUFM|EUFB|.*FRAKTUR)", "mathfrak"),
     (r"^(RSFS|.*SCRIPT)", "mathscr"),
     (r"^(CMSY|CMBSY|EUSM|EUSB|LMSY|.*MATHSYMBOLS|TXSY|PXSY)", "mathcal"),
-    (r"^(CMMIB|.*BOLDITALIC|.*BOLD-?ITALIC|.*MATHBOLDITALIC)", "boldsymbol"),
-    (r"^(CMMI|LMMI|TXMI|PXMI|.*MATHITALIC|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
+    (r"^(CMMIB|EURB|.*BOLDITALIC|.*BOLD-?ITALIC|.*MATHBOLDITALIC)", "boldsymbol"),
+    (r"^(CMMI|LMMI|EURM|TXMI|PXMI|.*MATHITALIC|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
     (r"^(CMBX|CMB\d|.*BOLD|.*BX\d*$)", "mathbf"),
     (r"^(CMTT|LMMONO)", "mathtt"),
     (r"^(CMSS|LMSANS)", "mathsf"),
 )
 
 MATH_FONT_RE = re.compile(
-    r"CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUFM|EUFB|EURM|EUSM|RSFS|LMMATH|MATH|STIX|CAMBRIA.?MATH"
+    r"CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUFM|EUFB|EURM|EURB|EUEX|EUSM|RSFS|LMMATH|MATH|STIX|CAMBRIA.?MATH"
     r"|TXMI|TXSY|TXEX|PXMI|PXSY|NTXMI|NTXSY|MNSYMBOL|ESINT|WASY|STMARY|BBOLD|DSROM|SYMBOL",
     re.IGNORECASE,
 )

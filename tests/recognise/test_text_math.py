@@ -33,6 +33,8 @@ EXPECTED = [
     (8, r"$L^{2}(\Omega,\mathbb{R}_{\text{sym}}^{3\times3})$ here"),
     (9, r"under the map $\xi\mapsto y(T,\cdot;\xi;y_{0};u)$ is finite."),
     (9, r"Note that $0<\nu(r)<1$ for all radii."),
+    (10, r"$E[p^{\infty}]^{G_{K_{\infty,p}}}=0$ and"),
+    (10, r"$d(x_{1}^{\prime},y)=d(x_{1}^{\prime},v_{i_{l}})$ here"),
 ]
 
 
