@@ -119,7 +119,7 @@ _STYLE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(RSFS|.*SCRIPT)", "mathscr"),
     (r"^(CMSY|CMBSY|EUSM|EUSB|LMSY|.*MATHSYMBOLS|TXSY|PXSY)", "mathcal"),
     (r"^(CMMIB|EURB|.*BOLDITALIC|.*BOLD-?ITALIC|.*MATHBOLDITALIC)", "boldsymbol"),
-    (r"^(CMMI|LMMI|EURM|TXMI|PXMI|.*MATHITALIC|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
+    (r"^(CMMI|LMMI|EURM|TXMI|PXMI|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
     (r"^(CMBX|CMB\d|.*BOLD|.*BX\d*$)", "mathbf"),
     (r"^(CMTT|LMMONO)", "mathtt"),
     (r"^(CMSS|LMSANS)", "mathsf"),
