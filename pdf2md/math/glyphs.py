@@ -117,7 +117,8 @@ def _span_atoms(span: dict[str, Any], bbox: BBox) -> list[Atom]:
         if box.width <= 0 or box.height <= 0:
             box = BBox(box.x0, box.y0 - size * 0.5, box.x0 + size * 0.5, box.y0)
         atom = make_atom(char, style, box, float(ch["origin"][1]), size)
-        out.append(replace(atom, char=char))
+        variant = symbols.greek_variant(atom.latex, font, box.width / size)
+        out.append(replace(atom, char=char, latex=variant))
     return out
 
 

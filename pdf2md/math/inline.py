@@ -139,7 +139,7 @@ def _render(
         out.extend(_text(p.text) for p in pieces[cursor:start])
         if start > 0 and _apart(pieces[start - 1], pieces[start], size):
             out.append(" ")
-        latex, tail = _latex(pieces[start:end])
+        latex, tail = _latex(pieces[start:end], page)
         built = _structured(pieces[start:end], latex, page, size) if page else None
         if built:
             latex = _strip_punctuation(built)[0]
@@ -197,7 +197,7 @@ def _text(text: str) -> str:
     return normalise_text(text).replace("$", "\\$")
 
 
-def _latex(run: Sequence[Piece]) -> tuple[str, str]:
+def _latex(run: Sequence[Piece], page: PageMath | None = None) -> tuple[str, str]:
     """LaTeX for a run, and trailing punctuation to put after the closing ``$``."""
     groups: list[tuple[tuple[int, ...], list[str]]] = []
     for piece in run:
@@ -207,6 +207,7 @@ def _latex(run: Sequence[Piece]) -> tuple[str, str]:
         chars = [
             _token(c, style, piece.span) for c in piece.text if c.isprintable() or style == "cmex"
         ]
+        chars = [_variant(t, c, piece, page) for t, c in zip(chars, piece.text)]
         if groups and groups[-1][0] == piece.path:
             groups[-1][1].extend(chars)
         elif groups and groups[-1][0] and piece.path and chars == [r"\prime"]:
@@ -229,6 +230,21 @@ def _strip_punctuation(latex: str) -> tuple[str, str]:
         tail = latex[-1] + tail
         latex = latex[:-1]
     return latex.strip(), tail
+
+
+def _variant(token: str, char: str, piece: Piece, page: PageMath | None) -> str:
+    """``\\phi`` or ``\\varphi`` (and the epsilons) by the glyph's width (see
+    :func:`symbols.greek_variant`)."""
+    if not symbols.has_variant(token):
+        return token
+    span = piece.span
+    if span.text == char:
+        width = span.bbox.width
+    elif page is not None:
+        width = page.advance(span.bbox, char)
+    else:
+        return token
+    return symbols.greek_variant(token, span.font, width / max(span.size, 1.0))
 
 
 def _nest(groups: Sequence[tuple[tuple[int, ...], list[str]]], depth: int) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pymupdf
 
@@ -70,6 +71,20 @@ class PageMath:
         if stats.unknown or stats.doubtful or "?" in text:
             return None
         return text
+
+    def advance(self, box: BBox, char: str) -> float:
+        """The advance width of the first ``char`` glyph in ``box`` (0 where there is none)."""
+        raw: dict[str, Any] = self.page.get_text(  # type: ignore[no-untyped-call]
+            "rawdict",
+            clip=pymupdf.Rect(*box.pad(0.5)),  # type: ignore[no-untyped-call]
+        )
+        for block in raw.get("blocks", ()):
+            for line in block.get("lines", ()):
+                for span in line.get("spans", ()):
+                    for glyph in span.get("chars", ()):
+                        if glyph["c"] == char:
+                            return float(glyph["bbox"][2] - glyph["bbox"][0])
+        return 0.0
 
 
 def _on_line(atom: Atom, base: float, size: float) -> bool:

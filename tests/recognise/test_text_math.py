@@ -73,3 +73,26 @@ def test_big_operator_smaller_than_the_text_is_no_script(tmp_path: Path) -> None
     assert content is not None
     assert r"x=\sum_{i=1}^{5}\varepsilon_{i}x_{i}\leq1" in content.text
     assert r"where $\prod\varepsilon_{i}=1$ holds" in paragraph_markdown(doc[0], 0)
+
+
+def _swap_greek_variants(doc: pymupdf.Document) -> None:
+    """Map phi/varphi and epsilon/varepsilon the wrong way round, as the Adobe glyph list does."""
+    swaps = {b"<03D5>": b"<03C6>", b"<03C6>": b"<03D5>", b"<03F5>": b"<03B5>", b"<03B5>": b"<03F5>"}
+    for xref in range(1, doc.xref_length()):
+        kind, value = doc.xref_get_key(xref, "ToUnicode")
+        if kind != "xref":
+            continue
+        target = int(value.split()[0])
+        cmap = doc.xref_stream(target)
+        for old in swaps:
+            cmap = cmap.replace(old, old.lower())
+        for old, new in swaps.items():
+            cmap = cmap.replace(old.lower(), new)
+        doc.update_stream(target, cmap)
+
+
+def test_greek_variants_told_apart_by_glyph_width(tmp_path: Path) -> None:
+    doc = pymupdf.open(compile_fixture("text", tmp_path))
+    _swap_greek_variants(doc)
+    markdown = paragraph_markdown(doc[11], 11)
+    assert r"$\varphi(x)+\phi(y)$ with $\varepsilon_{i}$ and $\epsilon$ small" in markdown
