@@ -189,10 +189,29 @@ def _absorb_names(pieces: list[Piece]) -> list[Piece]:
         glued_math = right is not None and right.kind is Kind.MATH
         call = glued_math and _CALL_RE.match(piece.text) is not None
         limits = glued_math and right is not None and right.shift != 0
+        scripted = limits
         limits = limits and piece.text in symbols.FUNCTIONS
-        if call or limits or _operand(out, i):
+        if call or limits or _operand(out, i) or _bold_symbol(out, i, scripted):
             out[i] = replace(piece, kind=Kind.MATH)
     return out
+
+
+def _bold_symbol(pieces: Sequence[Piece], index: int, scripted: bool) -> bool:
+    """A bold letter (a vector) with a script glued on, or before a relation: ``x ∈ R^n``."""
+    piece = pieces[index]
+    bold = piece.span.is_bold or symbols.font_style(piece.span.font) == "mathbf"
+    if len(piece.text) != 1 or not piece.text.isalpha() or not bold:
+        return False
+    if scripted:
+        return True
+    after = pieces[index + 2] if index + 2 < len(pieces) else None
+    space = pieces[index + 1].kind is Kind.SPACE if after is not None else False
+    return (
+        space
+        and after is not None
+        and after.kind is Kind.MATH
+        and (after.text[0] in _OPEN_RELATIONS)
+    )
 
 
 def _operand(pieces: Sequence[Piece], index: int) -> bool:

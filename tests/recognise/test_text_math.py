@@ -96,3 +96,10 @@ def test_greek_variants_told_apart_by_glyph_width(tmp_path: Path) -> None:
     _swap_greek_variants(doc)
     markdown = paragraph_markdown(doc[11], 11)
     assert r"$\varphi(x)+\phi(y)$ with $\varepsilon_{i}$ and $\epsilon$ small" in markdown
+
+
+def test_wide_accent_and_bold_vectors_in_text(tmp_path: Path) -> None:
+    doc = pymupdf.open(compile_fixture("big12", tmp_path))
+    markdown = paragraph_markdown(doc[1], 1)
+    assert r"$a_{1}\in\widetilde{S}_{s}^{m-1,k}$. Moreover" in markdown
+    assert r"satisfy $\mathbf{x}\in\mathbb{R}^{n}$ and $\mathbf{l}_{i}=\mathbf{u}_{i}$ here" in markdown
