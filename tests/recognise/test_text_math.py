@@ -102,4 +102,5 @@ def test_wide_accent_and_bold_vectors_in_text(tmp_path: Path) -> None:
     doc = pymupdf.open(compile_fixture("big12", tmp_path))
     markdown = paragraph_markdown(doc[1], 1)
     assert r"$a_{1}\in\widetilde{S}_{s}^{m-1,k}$. Moreover" in markdown
-    assert r"satisfy $\mathbf{x}\in\mathbb{R}^{n}$ and $\mathbf{l}_{i}=\mathbf{u}_{i}$ here" in markdown
+    assert r"satisfy $\mathbf{x}\in\mathbb{R}^{n}$ and" in markdown
+    assert r"and $\mathbf{l}_{i}=\mathbf{u}_{i}$ here" in markdown
