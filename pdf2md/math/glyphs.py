@@ -110,8 +110,10 @@ def _span_atoms(span: dict[str, Any], bbox: BBox) -> list[Atom]:
     for ch in span.get("chars", ()):
         char = ch["c"]
         box = BBox(*ch["bbox"])
-        if not char.strip() or (style != "cmex" and unicodedata.category(char) in _INKLESS):
-            continue  # spaces, zero-width and control characters (CMEX codes aside)
+        if style == "cmex" and ord(char) < 0x20:
+            pass  # a CMEX code that reads as a control character: \} is TAB, \rangle LF...
+        elif not char.strip() or unicodedata.category(char) in _INKLESS:
+            continue  # spaces, zero-width and control characters
         if not bbox.contains_point(*box.center):
             continue
         if box.width <= 0 or box.height <= 0:

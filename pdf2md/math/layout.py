@@ -10,7 +10,7 @@ overline), building each part recursively. Arrays (matrices, cases) are handed t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pdf2md.math import arrays, symbols
 from pdf2md.math.geometry import (
@@ -65,12 +65,21 @@ def build_tokens(atoms: Sequence[Atom], stats: Stats) -> list[str]:
             tokens.append("\x00 ")  # a space between words of upright text
         prev_upright = nucleus.upright and nucleus.latex.isalpha()
         before = {id(a) for a in pending}
+        if _is_mid(nucleus, gap, pending, size):
+            nucleus = replace(nucleus, latex="\\mid")
         tokens.extend(_emit(nucleus, pending, base, size, stats))
         after = {id(a) for a in pending}
         used = [nucleus, *(a for a in atoms if id(a) in before and id(a) not in after)]
         edge = max(a.box.x1 for a in used)
         right_edge = edge if right_edge is None else max(right_edge, edge)
     return balance_delimiters(group_words(tokens))
+
+
+def _is_mid(bar: Atom, gap: float, pending: Sequence[Atom], size: float) -> bool:
+    """A plain ``|`` spaced like a relation on both sides is ``\\mid`` (set builder, divides)."""
+    if bar.latex != "|" or bar.is_big or gap < size * 0.2 or not pending:
+        return False
+    return min(a.box.x0 for a in pending) - bar.box.x1 > size * 0.2
 
 
 def _emit(nucleus: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:

@@ -81,7 +81,8 @@ def line_pieces(line: TextLine, size: float) -> list[Piece]:
         is_math_font = bool(symbols.MATH_FONT_RE.search(span.font))
         step = span.bbox.width / max(1, len(span.text))
         x = span.bbox.x0
-        for word in re.split(r"(\s+)", span.text):
+        spaces = r"( +)" if symbols.font_style(span.font) == "cmex" else r"(\s+)"
+        for word in re.split(spaces, span.text):
             if word:
                 kind = _classify(word, span, shift, is_math_font)
                 out.append(Piece(word, span, kind, shift, path, x, x + step * len(word)))
@@ -126,7 +127,7 @@ def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
 
 
 def _classify(word: str, span: TextSpan, shift: int, is_math_font: bool) -> Kind:
-    if word.isspace():
+    if word.isspace() and (word.strip(" ") == "" or symbols.font_style(span.font) != "cmex"):
         return Kind.SPACE
     if is_math_font or shift:
         return Kind.MATH

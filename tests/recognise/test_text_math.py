@@ -104,3 +104,13 @@ def test_wide_accent_and_bold_vectors_in_text(tmp_path: Path) -> None:
     assert r"$a_{1}\in\widetilde{S}_{s}^{m-1,k}$. Moreover" in markdown
     assert r"satisfy $\mathbf{x}\in\mathbb{R}^{n}$ and" in markdown
     assert r"and $\mathbf{l}_{i}=\mathbf{u}_{i}$ here" in markdown
+
+
+def test_left_equation_number_big_braces_and_mid(tmp_path: Path) -> None:
+    doc = pymupdf.open(compile_fixture("leqno", tmp_path))
+    view = PageView(doc[0], 0)
+    box = BBox.enclosing([ln.bbox for ln in view.lines]).pad(3.0)
+    region = Region(id="p0-r0", kind=RegionKind.EQUATION, bbox=box, page_index=0)
+    content = PdfMathRecogniser(BackendContext()).recognise([RegionCrop(region, view)])[0]
+    assert content is not None
+    assert r"K=\left\{u\in V\mid u\leq\phi_{1}\right\} \tag{1}" in content.text
