@@ -12,7 +12,7 @@ the text font). Everything else stays text, untouched.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pdf2md.math import symbols
 from pdf2md.math import tokens as tok
@@ -21,7 +21,6 @@ from pdf2md.math.lines import baseline, core_box
 from pdf2md.math.pieces import Kind, Piece, is_math_char, line_pieces, script_shift
 from pdf2md.math.structured import PageMath
 from pdf2md.model import BBox
-from pdf2md.recognise.textfmt import normalise_text
 from pdf2md.source import TextLine, TextSpan
 
 _TRAILING_PUNCT = ".,;:"
@@ -40,7 +39,12 @@ def has_math(line: TextLine, body_size: float) -> bool:
     return False
 
 
-def inline_markdown(line: TextLine, body_size: float, page: PageMath | None = None) -> str | None:
+def inline_markdown(
+    line: TextLine,
+    body_size: float,
+    page: PageMath | None = None,
+    clean: Callable[[str], str] | None = None,
+) -> str | None:
     """The line's text with its math runs as ``$...$``; ``None`` where it has no math.
 
     Args:
@@ -48,6 +52,7 @@ def inline_markdown(line: TextLine, body_size: float, page: PageMath | None = No
         body_size: the document's body font size in points (for sub/superscript detection).
         page: the page's glyphs and rules, for runs with fractions, overlines or accents
             (without it, every run is read from its spans alone).
+        clean: applied to the prose between formulas (the text recogniser's normalisation).
 
     Example: a line ``where α ≤ 1 holds`` in a text font gives ``where $\\alpha\\leq 1$ holds``.
     """
@@ -58,7 +63,7 @@ def inline_markdown(line: TextLine, body_size: float, page: PageMath | None = No
     runs = _runs(pieces)
     if not runs:
         return None
-    return _render(pieces, runs, page, size)
+    return _render(pieces, runs, page, size, clean or _same)
 
 
 def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
@@ -127,16 +132,21 @@ def _is_lone_italic(pieces: Sequence[Piece], run: tuple[int, int]) -> bool:
     )
 
 
+def _same(text: str) -> str:
+    return text
+
+
 def _render(
     pieces: Sequence[Piece],
     runs: Sequence[tuple[int, int]],
     page: PageMath | None,
     size: float,
+    clean: Callable[[str], str],
 ) -> str:
     out: list[str] = []
     cursor = 0
     for start, end in runs:
-        out.extend(_text(p.text) for p in pieces[cursor:start])
+        out.extend(_text(clean(p.text)) for p in pieces[cursor:start])
         if start > 0 and _apart(pieces[start - 1], pieces[start], size):
             out.append(" ")
         latex, tail = _latex(pieces[start:end], page)
@@ -149,7 +159,7 @@ def _render(
             out.append(" ")
         elif _space_before_punctuation(pieces, end):
             cursor += 1
-    out.extend(_text(p.text) for p in pieces[cursor:])
+    out.extend(_text(clean(p.text)) for p in pieces[cursor:])
     return "".join(out)
 
 
@@ -193,8 +203,7 @@ def _structured(run: Sequence[Piece], latex: str, page: PageMath, size: float) -
 
 
 def _text(text: str) -> str:
-    """Prose between formulas, cleaned like any other text (ligatures, odd spaces)."""
-    return normalise_text(text).replace("$", "\\$")
+    return text.replace("$", "\\$")
 
 
 def _latex(run: Sequence[Piece], page: PageMath | None = None) -> tuple[str, str]:

@@ -120,11 +120,11 @@ class PdfTextRecogniser:
 
         def write(row: Sequence[TextLine]) -> str | None:
             if len(row) == 1:
-                return inline_markdown(row[0], body, page)
+                return inline_markdown(row[0], body, page, normalise_text)
             # one visual row split into several lines (scripts): judge it as one line
             spans = tuple(sorted((s for ln in row for s in ln.spans), key=lambda s: s.bbox.x0))
             merged = TextLine(BBox.enclosing([ln.bbox for ln in row]), spans, row[0].block_index)
-            return inline_markdown(merged, body, page)
+            return inline_markdown(merged, body, page, normalise_text)
 
         return write
 
