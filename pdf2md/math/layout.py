@@ -141,10 +141,18 @@ def _upright_word(
 
 
 def _delimiter(atom: Atom) -> str:
+    """A tall bracket: ``\\left``/``\\right`` (unpaired ones are made plain later); a tall
+    bar, which may open or close, at the size TeX's ``\\big`` family gives it."""
     if atom.role is Role.OPEN:
         return "\\left" + atom.latex
     if atom.role is Role.CLOSE:
         return "\\right" + atom.latex
+    if atom.role is Role.FENCE:
+        ems = atom.box.height / max(abs(atom.size), 1.0)
+        size = (
+            "\\big" if ems < 1.5 else "\\Big" if ems < 2.1 else "\\bigg" if ems < 2.7 else "\\Bigg"
+        )
+        return size + atom.latex
     return atom.latex
 
 

@@ -160,8 +160,13 @@ def _list_marker(raw: str) -> str:
     return "-"
 
 
+_MATH_BULLET_RE = re.compile(r"^\$\\(?:bullet|cdot|circ|ast|star|diamond)\$\s*")
+
+
 def _strip_marker(styled: str) -> str:
-    """Drop the bullet or enumerator (possibly inside emphasis markers) from a row."""
+    """Drop the bullet or enumerator (possibly inside emphasis markers, or a bullet the math
+    reader wrote as a formula) from a row."""
+    styled = _MATH_BULLET_RE.sub("", styled, count=1)
     bare = styled.lstrip("*` ")
     match = BULLET_RE.match(bare)
     if not match:

@@ -10,7 +10,7 @@ import pytest
 from pdf2md.backend import BackendContext, RegionCrop
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.recognise.pdf_math import PdfMathRecogniser
-from pdf2md.recognise.pdf_text import PdfTextRecogniser
+from pdf2md.recognise.pdf_text import PdfTextRecogniser, _strip_marker
 from pdf2md.source import PageView
 from tests.recognise.mathcheck import compile_fixture
 
@@ -35,6 +35,7 @@ EXPECTED = [
     (9, r"Note that $0<\nu(r)<1$ for all radii."),
     (10, r"$E[p^{\infty}]^{G_{K_{\infty,p}}}=0$ and"),
     (10, r"$d(x_{1}^{\prime},y)=d(x_{1}^{\prime},v_{i_{l}})$ here"),
+    (12, r"if $E\in\big|\omega_{X}^{\otimes k}\otimes\alpha\big|$ then"),
 ]
 
 
@@ -114,3 +115,8 @@ def test_left_equation_number_big_braces_and_mid(tmp_path: Path) -> None:
     content = PdfMathRecogniser(BackendContext()).recognise([RegionCrop(region, view)])[0]
     assert content is not None
     assert r"K=\left\{u\in V\mid u\leq\phi_{1}\right\} \tag{1}" in content.text
+
+
+def test_bullet_written_as_math_is_stripped_from_a_list_item() -> None:
+    assert _strip_marker(r"$\bullet$ Annealing: a sample") == "Annealing: a sample"
+    assert _strip_marker(r"$x$ is a letter") == r"$x$ is a letter"
