@@ -24,6 +24,7 @@ from pdf2md.model import BBox
 from pdf2md.source import TextLine, TextSpan
 
 _TRAILING_PUNCT = ".,;:"
+_BIG_OPERATOR_CHARS = frozenset("∑∏∐∫∬∭∮⋃⋂⨁⨂⨀⋁⋀")
 
 
 def has_math(line: TextLine, body_size: float) -> bool:
@@ -194,7 +195,9 @@ def _structured(run: Sequence[Piece], latex: str, page: PageMath, size: float) -
     )
     # accents, big operators with their limits, scripts on scripts: positions tell best
     nested = any(len(p.path) > 1 for p in inked)
-    big = any(symbols.font_style(s.font) == "cmex" for s in spans)
+    big = any(symbols.font_style(s.font) == "cmex" for s in spans) or any(
+        c in _BIG_OPERATOR_CHARS for p in inked for c in p.text
+    )
     accent = nested or big or any(a in latex for a in symbols.ACCENTS)
     if not page.wants(box, spans, accent, size):
         return None
@@ -209,21 +212,31 @@ def _text(text: str) -> str:
 def _latex(run: Sequence[Piece], page: PageMath | None = None) -> tuple[str, str]:
     """LaTeX for a run, and trailing punctuation to put after the closing ``$``."""
     groups: list[tuple[tuple[int, ...], list[str]]] = []
+    previous: Piece | None = None
     for piece in run:
         if piece.kind is Kind.SPACE:
             continue
         style = symbols.font_style(piece.span.font)
         chars = [
-            _token(c, style, piece.span) for c in piece.text if c.isprintable() or style == "cmex"
+            _variant(_token(c, style, piece.span), c, piece, page)
+            for c in piece.text
+            if c.isprintable() or style == "cmex"
         ]
-        chars = [_variant(t, c, piece, page) for t, c in zip(chars, piece.text)]
         if groups and groups[-1][0] == piece.path:
             groups[-1][1].extend(chars)
-        elif groups and groups[-1][0] and piece.path and chars == [r"\prime"]:
+        elif groups and groups[-1][0] and chars == [r"\prime"] and _on_script(piece, previous):
             groups[-1][1].append(r"^{\prime}")  # a prime on a script letter: g' in lambda_{g'}
         else:
             groups.append((piece.path, chars))
+        previous = piece
     return _strip_punctuation(tok.join_tokens(_nest(groups, 0)))
+
+
+def _on_script(prime: Piece, before: Piece | None) -> bool:
+    """A prime set in script type right after a script letter belongs to that letter."""
+    if before is None or not before.path:
+        return False
+    return prime.span.size <= before.span.size * 1.05 and prime.x0 - before.x1 < prime.span.size
 
 
 def baseline_of(pieces: Sequence[Piece]) -> float:

@@ -36,6 +36,8 @@ EXPECTED = [
     (10, r"$E[p^{\infty}]^{G_{K_{\infty,p}}}=0$ and"),
     (10, r"$d(x_{1}^{\prime},y)=d(x_{1}^{\prime},v_{i_{l}})$ here"),
     (12, r"if $E\in\big|\omega_{X}^{\otimes k}\otimes\alpha\big|$ then"),
+    (12, r"Then $\lambda_{g}=\lambda_{g^{\prime}}$ and"),
+    (12, r"and $\lambda_{g}=\sum_{i=1}^{k}c_{i}$ as claimed"),
 ]
 
 
