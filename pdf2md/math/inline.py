@@ -314,12 +314,20 @@ def _token(char: str, style: str, span: TextSpan) -> str:
 
 
 def is_display_math(lines: Sequence[TextLine], body_size: float) -> bool:
-    """True where every line is math only (no text words): a display formula that the layout
-    stage labelled as text. The pipeline can then route the region as an EQUATION."""
-    math_pieces = 0
+    """True where every line is math only: a display formula that the layout stage labelled as
+    text. The pipeline can then route the region as an EQUATION.
+
+    Besides math pieces, short italic words (``f(x)``, ``dx``) are allowed where a big operator
+    or a relation shows the region is a formula: word processors set math in the text font.
+    """
+    math_pieces = italic_words = 0
+    strong = False
     for line in lines:
         for piece in line_pieces(line, body_size):
             if piece.kind is Kind.TEXT:
-                return False
+                if not (piece.span.is_italic and len(piece.text) <= 4):
+                    return False
+                italic_words += 1
             math_pieces += piece.kind is Kind.MATH
-    return math_pieces >= 2
+            strong |= any(c in _BIG_OPERATOR_CHARS or c in "=<>≤≥" for c in piece.text)
+    return math_pieces >= 2 and (italic_words == 0 or (strong and italic_words <= math_pieces))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -129,6 +130,8 @@ def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
 def _classify(word: str, span: TextSpan, shift: int, is_math_font: bool) -> Kind:
     if word.isspace() and (word.strip(" ") == "" or symbols.font_style(span.font) != "cmex"):
         return Kind.SPACE
+    if all(unicodedata.category(c) == "Cf" for c in word):
+        return Kind.SPACE  # zero-width spaces and joiners
     if is_math_font or shift:
         return Kind.MATH
     if any(is_math_char(c) for c in word):

@@ -8,6 +8,7 @@ import pymupdf
 import pytest
 
 from pdf2md.backend import BackendContext, RegionCrop
+from pdf2md.layout.refine import equation_not_text
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.recognise.pdf_math import PdfMathRecogniser
 from pdf2md.recognise.pdf_text import PdfTextRecogniser, _strip_marker
@@ -122,3 +123,21 @@ def test_left_equation_number_big_braces_and_mid(tmp_path: Path) -> None:
 def test_bullet_written_as_math_is_stripped_from_a_list_item() -> None:
     assert _strip_marker(r"$\bullet$ Annealing: a sample") == "Annealing: a sample"
     assert _strip_marker(r"$x$ is a letter") == r"$x$ is a letter"
+
+
+def test_display_formula_in_text_italics_is_an_equation(tmp_path: Path) -> None:
+    doc = pymupdf.open(compile_fixture("wordmath", tmp_path))
+    view = PageView(doc[0], 0)
+    box = BBox.enclosing([ln.bbox for ln in view.lines if "formula" not in ln.text]).pad(1.0)
+    region = Region(id="p0-r0", kind=RegionKind.TEXT, bbox=box, page_index=0)
+    assert equation_not_text(region, view).kind == RegionKind.EQUATION
+    prose = _line_region(view, "not a formula")
+    assert prose is None or equation_not_text(prose, view).kind == RegionKind.TEXT
+
+
+def _line_region(view: PageView, text: str) -> Region | None:
+    lines = [ln for ln in view.lines if text in ln.text]
+    if not lines:
+        return None
+    box = BBox.enclosing([ln.bbox for ln in lines])
+    return Region(id="p0-r1", kind=RegionKind.TEXT, bbox=box, page_index=0)
