@@ -98,20 +98,28 @@ def _body_size(glyphs: Sequence[Atom]) -> float:
 
 
 def _split_tag(row: list[Atom], size: float) -> tuple[list[Atom], str | None]:
-    """Peel an equation number ``(n)`` off the right end of a row."""
+    """Peel an equation number ``(n)`` off the right end of a row, or off its left end
+    (``leqno``), where a wide gap parts it from the formula."""
     ordered = sorted((a for a in row if a.role is not Role.RULE), key=lambda a: a.box.x0)
-    if len(ordered) < 3 or ordered[-1].latex != ")":
+    if len(ordered) < 3:
         return row, None
-    start = max((i for i, a in enumerate(ordered) if a.latex == "("), default=-1)
-    if start < 0:
+    if ordered[-1].latex == ")":
+        start = max((i for i, a in enumerate(ordered) if a.latex == "("), default=-1)
+        tag_atoms = ordered[start:] if start >= 0 else []
+    elif ordered[0].latex == "(":
+        end = next((i for i, a in enumerate(ordered) if a.latex == ")"), -1)
+        tag_atoms = ordered[: end + 1] if end >= 0 else []
+    else:
         return row, None
-    tag_atoms = ordered[start:]
-    rest = [a for a in row if all(a is not t for t in tag_atoms)]
     text = "".join(_plain_char(a) for a in tag_atoms)
-    if not _TAG_RE.match(text):
+    if not tag_atoms or not _TAG_RE.match(text):
         return row, None
-    rest_right = max((a.box.x1 for a in rest), default=float("-inf"))
-    if tag_atoms[0].box.x0 - rest_right < size * 1.5:
+    rest = [a for a in row if all(a is not t for t in tag_atoms)]
+    if ordered[-1] is tag_atoms[-1]:
+        gap = tag_atoms[0].box.x0 - max((a.box.x1 for a in rest), default=float("-inf"))
+    else:
+        gap = min((a.box.x0 for a in rest), default=float("inf")) - tag_atoms[-1].box.x1
+    if gap < size * 1.5:
         return row, None
     return rest, text[1:-1]
 
@@ -141,17 +149,18 @@ def _block(group: list[list[str]], tag: str | None) -> str:
     if len(group) == 1:
         body = tok.join_tokens(group[0])
     else:
-        rows = [tok.join_tokens(_align(tokens)) for tokens in group]
+        rows = [tok.join_tokens(_align(tokens, i > 0)) for i, tokens in enumerate(group)]
         body = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
-    return f"{body} \\tag{{{tag}}}" if tag is not None and body else body
+    if tag is None or not body:
+        return body
+    return f"{_without_sentence_end(body)} \\tag{{{tag}}}"
 
 
-def _align(tokens: list[str]) -> list[str]:
-    """Insert ``&`` before the first relation of a line (at its start where it has none)."""
-    for i, token in enumerate(tokens):
-        if token in symbols.RELATIONS:
-            return [*tokens[:i], "&", *tokens[i:]]
-    return ["&", *tokens]
+def _align(tokens: list[str], later: bool) -> list[str]:
+    """A row of an ``aligned`` block: aligned at its left edge, so that each row stays whole
+    (one cell). A later row that continues with a relation (``= ...``) is indented."""
+    continues = later and bool(tokens) and tokens[0] in symbols.RELATIONS
+    return ["&", "\\qquad", *tokens] if continues else ["&", *tokens]
 
 
 def _confidence(stats: layout.Stats, blocks: Sequence[str]) -> float:

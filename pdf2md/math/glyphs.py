@@ -110,14 +110,17 @@ def _span_atoms(span: dict[str, Any], bbox: BBox) -> list[Atom]:
     for ch in span.get("chars", ()):
         char = ch["c"]
         box = BBox(*ch["bbox"])
-        if not char.strip() or (style != "cmex" and unicodedata.category(char) in _INKLESS):
-            continue  # spaces, zero-width and control characters (CMEX codes aside)
+        if style == "cmex" and ord(char) < 0x20:
+            pass  # a CMEX code that reads as a control character: \} is TAB, \rangle LF...
+        elif not char.strip() or unicodedata.category(char) in _INKLESS:
+            continue  # spaces, zero-width and control characters
         if not bbox.contains_point(*box.center):
             continue
         if box.width <= 0 or box.height <= 0:
             box = BBox(box.x0, box.y0 - size * 0.5, box.x0 + size * 0.5, box.y0)
         atom = make_atom(char, style, box, float(ch["origin"][1]), size)
-        out.append(replace(atom, char=char))
+        variant = symbols.greek_variant(atom.latex, font, box.width / size)
+        out.append(replace(atom, char=char, latex=variant))
     return out
 
 
@@ -132,6 +135,8 @@ def make_atom(char: str, style: str, box: BBox, baseline: float, size: float) ->
         )
     if char.isascii() and char.isalpha():
         return _letter(char, style, box, baseline, size)
+    if style == "mathcal" and char == "7":  # CMSY has no digits: code 0x37 is \mapstochar
+        return Atom(r"\mapstochar", box, baseline, size)
     if char.isdigit() and char.isascii():
         return Atom(char, box, baseline, size)
     latex = symbols.unicode_table().get(char) or symbols.math_alphanumeric(char)

@@ -11,175 +11,60 @@ the text font). Everything else stays text, untouched.
 
 from __future__ import annotations
 
-import enum
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable, Sequence
 
 from pdf2md.math import symbols
 from pdf2md.math import tokens as tok
 from pdf2md.math.glyphs import make_atom
+from pdf2md.math.lines import baseline, core_box
+from pdf2md.math.pieces import Kind, Piece, is_math_char, line_pieces, script_shift
+from pdf2md.math.structured import PageMath
 from pdf2md.model import BBox
 from pdf2md.source import TextLine, TextSpan
 
-_BRIDGE_RE = re.compile(r"^[0-9+\-=<>()\[\]/|*^'.,:;!−×·]+$")
 _TRAILING_PUNCT = ".,;:"
-
-
-class Kind(enum.Enum):
-    """What a piece of a line is."""
-
-    TEXT = 0
-    MATH = 1
-    BRIDGE = 2
-    SPACE = 3
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A whitespace-free word (or a whitespace run) of one span."""
-
-    text: str
-    span: TextSpan
-    kind: Kind
-    shift: int  # -1 subscript, 0 on the line, +1 superscript
-    path: tuple[int, ...] = ()  # nested scripts: (-1, -1) is a subscript of a subscript
-
-
-@lru_cache(maxsize=1)
-def _math_chars() -> frozenset[str]:
-    table = symbols.unicode_table()
-    plain = set("%#&_~`´") | {"−", "–", "·"}
-    return frozenset(c for c in table if c not in plain and not c.isascii())
-
-
-def is_math_char(char: str) -> bool:
-    """True for Greek letters, operators, relations, arrows and math alphanumerics."""
-    return char in _math_chars() or 0x1D400 <= ord(char) <= 0x1D7FF or 0x2100 <= ord(char) <= 0x214F
+_BIG_OPERATOR_CHARS = frozenset("∑∏∐∫∬∭∮⋃⋂⨁⨂⨀⋁⋀")
 
 
 def has_math(line: TextLine, body_size: float) -> bool:
     """A cheap first look: a math font, a math character, or a raised/lowered small span."""
-    base = _baseline(line)
+    base = baseline(line)
     for span in line.spans:
         if symbols.MATH_FONT_RE.search(span.font) and span.text.strip():
             return True
         if any(is_math_char(c) for c in span.text):
             return True
-        if _shift(span, base, body_size) and span.text.strip():
+        if script_shift(span, base, body_size) and span.text.strip():
             return True
     return False
 
 
-def inline_markdown(line: TextLine, body_size: float) -> str | None:
+def inline_markdown(
+    line: TextLine,
+    body_size: float,
+    page: PageMath | None = None,
+    clean: Callable[[str], str] | None = None,
+) -> str | None:
     """The line's text with its math runs as ``$...$``; ``None`` where it has no math.
 
     Args:
         line: one text line of the page.
         body_size: the document's body font size in points (for sub/superscript detection).
+        page: the page's glyphs and rules, for runs with fractions, overlines or accents
+            (without it, every run is read from its spans alone).
+        clean: applied to the prose between formulas (the text recogniser's normalisation).
 
     Example: a line ``where α ≤ 1 holds`` in a text font gives ``where $\\alpha\\leq 1$ holds``.
     """
     size = body_size if body_size > 0 else line.size
     if not has_math(line, size):
         return None
-    pieces = _pieces(line, size)
+    pieces = line_pieces(line, size)
     runs = _runs(pieces)
     if not runs:
         return None
-    return _render(pieces, runs)
-
-
-def _baseline(line: TextLine) -> float:
-    best: dict[float, float] = {}
-    for span in line.spans:
-        key = round(span.origin_y, 1)
-        best[key] = best.get(key, 0) + len(span.text.strip()) * span.size**2
-    return max(best, key=lambda k: best[k]) if best else line.bbox.y1
-
-
-def _shift(span: TextSpan, base: float, size: float) -> int:
-    if span.size >= size * 0.9:
-        return 0
-    delta = span.origin_y - base
-    if abs(delta) >= size * 0.12:
-        return 1 if delta < 0 else -1
-    if span.text[:1].isspace():
-        # PyMuPDF gives a span the origin of its first character: a leading space set on the
-        # main baseline hides a raised or lowered script. Fall back to the span's box.
-        if base - span.bbox.y0 > span.size * 1.05 + size * 0.2:
-            return 1
-        if span.bbox.y1 - base > span.size * 0.3 + size * 0.2:
-            return -1
-    return 0
-
-
-def _pieces(line: TextLine, size: float) -> list[Piece]:
-    base = _baseline(line)
-    out: list[Piece] = []
-    previous: tuple[TextSpan, tuple[int, ...]] | None = None
-    for span in line.spans:
-        shift = _shift(span, base, size)
-        path = _script_path(span, shift, previous, size)
-        previous = (span, path) if shift else None
-        is_math_font = bool(symbols.MATH_FONT_RE.search(span.font))
-        for word in re.split(r"(\s+)", span.text):
-            if word:
-                kind = _classify(word, span, shift, is_math_font)
-                out.append(Piece(word, span, kind, shift, path))
-    return _absorb_glued(out)
-
-
-def _script_path(
-    span: TextSpan, shift: int, previous: tuple[TextSpan, tuple[int, ...]] | None, size: float
-) -> tuple[int, ...]:
-    """Where a script span hangs: on the line's nucleus, or on the script just before it."""
-    if not shift:
-        return ()
-    if previous is not None:
-        before, path = previous
-        delta = span.origin_y - before.origin_y
-        if span.size < before.size * 0.85 and abs(delta) > size * 0.08:
-            return (*path, -1 if delta > 0 else 1)
-        if abs(delta) < size * 0.08 and abs(span.size - before.size) < 0.5:
-            return path
-    return (shift,)
-
-
-def _absorb_glued(pieces: list[Piece]) -> list[Piece]:
-    """Text glued to math with no space between is math too (``R/Ann``, italic ``Rs=``)."""
-    out = list(pieces)
-    for i, piece in enumerate(out):
-        if piece.kind is not Kind.TEXT or len(piece.text) > 6:
-            continue
-        left = out[i - 1].kind if i > 0 else Kind.SPACE
-        right = out[i + 1].kind if i + 1 < len(out) else Kind.SPACE
-        mathy = (Kind.MATH, Kind.BRIDGE)
-        both = left in mathy and right in mathy and Kind.MATH in (left, right)
-        one = (
-            (left is Kind.MATH or right is Kind.MATH)
-            and piece.span.is_italic
-            and len(piece.text) <= 3
-        )
-        if both or one:
-            out[i] = Piece(piece.text, piece.span, Kind.MATH, piece.shift)
-    return out
-
-
-def _classify(word: str, span: TextSpan, shift: int, is_math_font: bool) -> Kind:
-    if word.isspace():
-        return Kind.SPACE
-    if is_math_font or shift:
-        return Kind.MATH
-    if any(is_math_char(c) for c in word):
-        letters = sum(c.isascii() and c.isalpha() for c in word)
-        return Kind.MATH if letters < 3 else Kind.TEXT
-    if span.is_italic and len(word) == 1 and word.isalpha():
-        return Kind.MATH
-    if _BRIDGE_RE.match(word):
-        return Kind.BRIDGE
-    return Kind.TEXT
+    return _render(pieces, runs, page, size, clean or _same)
 
 
 def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
@@ -193,6 +78,7 @@ def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
         start, end = i, i + 1
         while start > 0 and pieces[start - 1].kind is Kind.BRIDGE and _glued(pieces, start - 1):
             start -= 1
+        start = _left_operand(pieces, start)
         j = end
         while j < len(pieces) and pieces[j].kind is not Kind.TEXT:
             if pieces[j].kind is Kind.MATH or (
@@ -203,6 +89,20 @@ def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
         runs.append((start, end))
         i = end
     return [r for r in runs if not _is_lone_italic(pieces, r)]
+
+
+_RELATION_START = frozenset("<>=≤≥≠∈⊂⊆≈∼≡")
+_NUMBER = re.compile(r"^[-−]?\d+(?:[.,]\d+)?$")
+
+
+def _left_operand(pieces: Sequence[Piece], start: int) -> int:
+    """A run that opens with a relation takes the number before it: ``0 < |r| < 1``."""
+    if start < 2 or pieces[start].text[0] not in _RELATION_START:
+        return start
+    space, number = pieces[start - 1], pieces[start - 2]
+    if space.kind is Kind.SPACE and number.kind is Kind.BRIDGE and _NUMBER.match(number.text):
+        return start - 2
+    return start
 
 
 def _glued(pieces: Sequence[Piece], index: int) -> bool:
@@ -233,44 +133,140 @@ def _is_lone_italic(pieces: Sequence[Piece], run: tuple[int, int]) -> bool:
     )
 
 
-def _render(pieces: Sequence[Piece], runs: Sequence[tuple[int, int]]) -> str:
+def _same(text: str) -> str:
+    return text
+
+
+def _render(
+    pieces: Sequence[Piece],
+    runs: Sequence[tuple[int, int]],
+    page: PageMath | None,
+    size: float,
+    clean: Callable[[str], str],
+) -> str:
     out: list[str] = []
     cursor = 0
     for start, end in runs:
-        out.extend(_text(p.text) for p in pieces[cursor:start])
-        latex, tail = _latex(pieces[start:end])
+        out.extend(_text(clean(p.text)) for p in pieces[cursor:start])
+        if start > 0 and _apart(pieces[start - 1], pieces[start], size):
+            out.append(" ")
+        latex, tail = _latex(pieces[start:end], page)
+        built = _structured(pieces[start:end], latex, page, size) if page else None
+        if built:
+            latex = _strip_punctuation(built)[0]
         out.append(f"${latex}${tail}" if latex else tail)
         cursor = end
-    out.extend(_text(p.text) for p in pieces[cursor:])
+        if end < len(pieces) and _apart(pieces[end - 1], pieces[end], size):
+            out.append(" ")
+        elif _space_before_punctuation(pieces, end):
+            cursor += 1
+    out.extend(_text(clean(p.text)) for p in pieces[cursor:])
     return "".join(out)
+
+
+def _apart(left: Piece, right: Piece, size: float) -> bool:
+    """Two pieces with no space character between them, but set a word space apart."""
+    if Kind.SPACE in (left.kind, right.kind):
+        return False
+    glued = left.text[-1] in "([{" or right.text[0] in ".,;:!?)]}"
+    return right.x0 - left.x1 > 0.2 * size and not glued
+
+
+def _space_before_punctuation(pieces: Sequence[Piece], index: int) -> bool:
+    """A space the text layer puts between a formula and the comma or full stop after it."""
+    nxt = index + 1
+    return nxt < len(pieces) and pieces[index].kind is Kind.SPACE and pieces[nxt].text[0] in ".,;:"
+
+
+def _structured(run: Sequence[Piece], latex: str, page: PageMath, size: float) -> str | None:
+    """The run read from the page's glyphs, where it has structure its spans cannot tell."""
+    inked = [p for p in run if p.kind is not Kind.SPACE]
+    while inked and all(c in _TRAILING_PUNCT for c in inked[-1].text):
+        inked.pop()  # the sentence's punctuation stays outside, as in _latex
+    if not inked:
+        return None
+    spans = list({id(p.span): p.span for p in inked}.values())
+    cores = [core_box(s) for s in spans]
+    box = BBox(
+        min(p.x0 for p in inked),
+        min(b.y0 for b in cores),
+        max(p.x1 for p in inked),
+        max(b.y1 for b in cores),
+    )
+    # accents, big operators with their limits, scripts on scripts: positions tell best
+    nested = any(len(p.path) > 1 for p in inked)
+    big = any(symbols.font_style(s.font) == "cmex" for s in spans) or any(
+        c in _BIG_OPERATOR_CHARS for p in inked for c in p.text
+    )
+    accent = nested or big or any(a in latex for a in symbols.ACCENTS)
+    if not page.wants(box, spans, accent, size):
+        return None
+    glyphs = sum(len("".join(p.text.split())) for p in inked)
+    return page.latex(box, baseline_of(inked), glyphs, size)
 
 
 def _text(text: str) -> str:
     return text.replace("$", "\\$")
 
 
-def _latex(run: Sequence[Piece]) -> tuple[str, str]:
+def _latex(run: Sequence[Piece], page: PageMath | None = None) -> tuple[str, str]:
     """LaTeX for a run, and trailing punctuation to put after the closing ``$``."""
     groups: list[tuple[tuple[int, ...], list[str]]] = []
+    previous: Piece | None = None
     for piece in run:
         if piece.kind is Kind.SPACE:
             continue
         style = symbols.font_style(piece.span.font)
         chars = [
-            _token(c, style, piece.span) for c in piece.text if c.isprintable() or style == "cmex"
+            _variant(_token(c, style, piece.span), c, piece, page)
+            for c in piece.text
+            if c.isprintable() or style == "cmex"
         ]
         if groups and groups[-1][0] == piece.path:
             groups[-1][1].extend(chars)
-        elif groups and groups[-1][0] and piece.path and chars == [r"\prime"]:
+        elif groups and groups[-1][0] and chars == [r"\prime"] and _on_script(piece, previous):
             groups[-1][1].append(r"^{\prime}")  # a prime on a script letter: g' in lambda_{g'}
         else:
             groups.append((piece.path, chars))
-    latex = tok.join_tokens(_nest(groups, 0))
+        previous = piece
+    return _strip_punctuation(tok.join_tokens(_nest(groups, 0)))
+
+
+def _on_script(prime: Piece, before: Piece | None) -> bool:
+    """A prime set in script type right after a script letter belongs to that letter."""
+    if before is None or not before.path:
+        return False
+    return prime.span.size <= before.span.size * 1.05 and prime.x0 - before.x1 < prime.span.size
+
+
+def baseline_of(pieces: Sequence[Piece]) -> float:
+    """The baseline of the pieces set on the line (not in a script)."""
+    on_line = [p.span.origin_y for p in pieces if not p.shift] or [pieces[0].span.origin_y]
+    return max(set(on_line), key=on_line.count)
+
+
+def _strip_punctuation(latex: str) -> tuple[str, str]:
+    """The formula without the sentence's punctuation at its end, and that punctuation."""
     tail = ""
     while latex and latex[-1] in _TRAILING_PUNCT and not latex.endswith("\\,"):
         tail = latex[-1] + tail
         latex = latex[:-1]
     return latex.strip(), tail
+
+
+def _variant(token: str, char: str, piece: Piece, page: PageMath | None) -> str:
+    """``\\phi`` or ``\\varphi`` (and the epsilons) by the glyph's width (see
+    :func:`symbols.greek_variant`)."""
+    if not symbols.has_variant(token):
+        return token
+    span = piece.span
+    if span.text == char:
+        width = span.bbox.width
+    elif page is not None:
+        width = page.advance(span.bbox, char)
+    else:
+        return token
+    return symbols.greek_variant(token, span.font, width / max(span.size, 1.0))
 
 
 def _nest(groups: Sequence[tuple[tuple[int, ...], list[str]]], depth: int) -> list[str]:
@@ -286,10 +282,12 @@ def _nest(groups: Sequence[tuple[tuple[int, ...], list[str]]], depth: int) -> li
             i += 1
             continue
         j = i
-        while j < len(groups) and groups[j][0][: depth + 1] == path[: depth + 1]:
-            j += 1
-        inner = tok.join_tokens(_nest(groups[i:j], depth + 1))
-        out.append(("^" if path[depth] > 0 else "_") + f"{{{inner}}}")
+        while j < len(groups) and len(groups[j][0]) > depth:
+            j += 1  # every script of one nucleus: sub- and superscripts may interleave
+        for sign, mark in ((-1, "_"), (1, "^")):
+            part = [g for g in groups[i:j] if g[0][depth] == sign]
+            if part:
+                out.append(f"{mark}{{{tok.join_tokens(_nest(part, depth + 1))}}}")
         i = j
     return out
 
@@ -316,54 +314,20 @@ def _token(char: str, style: str, span: TextSpan) -> str:
 
 
 def is_display_math(lines: Sequence[TextLine], body_size: float) -> bool:
-    """True where every line is math only (no text words): a display formula that the layout
-    stage labelled as text. The pipeline can then route the region as an EQUATION."""
-    math_pieces = 0
-    for line in lines:
-        for piece in _pieces(line, body_size):
-            if piece.kind is Kind.TEXT:
-                return False
-            math_pieces += piece.kind is Kind.MATH
-    return math_pieces >= 2
+    """True where every line is math only: a display formula that the layout stage labelled as
+    text. The pipeline can then route the region as an EQUATION.
 
-
-def merge_script_lines(lines: Sequence[TextLine]) -> list[TextLine]:
-    """Put back together lines that PyMuPDF split at a sub- or superscript.
-
-    PyMuPDF starts a new line where the baseline jumps, so ``x_i^2`` can come out as a line
-    ``x2`` and a line ``i``. A line that sits inside another line's height band and touches it
-    horizontally is merged into it, its spans sorted left to right. Call this on a region's
-    lines before :func:`inline_markdown`.
+    Besides math pieces, short italic words (``f(x)``, ``dx``) are allowed where a big operator
+    or a relation shows the region is a formula: word processors set math in the text font.
     """
-    out: list[TextLine] = []
+    math_pieces = italic_words = 0
+    strong = False
     for line in lines:
-        host = next(
-            (i for i in range(len(out) - 1, max(-1, len(out) - 4), -1) if _belongs(line, out[i])),
-            None,
-        )
-        if host is None:
-            out.append(line)
-            continue
-        target = out[host]
-        spans = tuple(sorted((*target.spans, *line.spans), key=lambda s: s.bbox.x0))
-        out[host] = TextLine(
-            target.bbox.union(line.bbox), spans, target.block_index, target.direction
-        )
-    return out
-
-
-def _belongs(line: TextLine, host: TextLine) -> bool:
-    if not (line.is_horizontal and host.is_horizontal):
-        return False
-    small, big = (line, host) if line.bbox.height <= host.bbox.height else (host, line)
-    centre = (small.bbox.y0 + small.bbox.y1) / 2
-    if not big.bbox.y0 - 1 <= centre <= big.bbox.y1 + 1:
-        return False
-    if small.size > big.size * 0.9 and abs(small.bbox.y1 - big.bbox.y1) > 1:
-        # Same size but a different band: two lines of text, not a script.
-        return small.bbox.height < big.bbox.height * 0.8 and _touches(line, host, big.size)
-    return _touches(line, host, big.size)
-
-
-def _touches(line: TextLine, host: TextLine, size: float) -> bool:
-    return line.bbox.x0 <= host.bbox.x1 + size * 0.6 and line.bbox.x1 >= host.bbox.x0 - size * 0.6
+        for piece in line_pieces(line, body_size):
+            if piece.kind is Kind.TEXT:
+                if not (piece.span.is_italic and len(piece.text) <= 4):
+                    return False
+                italic_words += 1
+            math_pieces += piece.kind is Kind.MATH
+            strong |= any(c in _BIG_OPERATOR_CHARS or c in "=<>≤≥" for c in piece.text)
+    return math_pieces >= 2 and (italic_words == 0 or (strong and italic_words <= math_pieces))

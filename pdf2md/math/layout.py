@@ -9,11 +9,19 @@ overline), building each part recursively. Arrays (matrices, cases) are handed t
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pdf2md.math import arrays, symbols
+from pdf2md.math.geometry import (
+    connected,
+    is_script,
+    main_line,
+    operator_of_limit,
+    owner,
+    script_level,
+    widen,
+)
 from pdf2md.math.glyphs import Atom, Role
 from pdf2md.math.tokens import balance_delimiters, group_words, join_tokens
 
@@ -46,7 +54,7 @@ def build_tokens(atoms: Sequence[Atom], stats: Stats) -> list[str]:
     right_edge: float | None = None
     prev_upright = False
     while pending:
-        nucleus = _owner(pending[0], pending, size)
+        nucleus = owner(pending[0], pending, size)
         pending.remove(nucleus)
         gap = nucleus.box.x0 - right_edge if right_edge is not None else 0.0
         if gap > size * 1.8:
@@ -57,6 +65,8 @@ def build_tokens(atoms: Sequence[Atom], stats: Stats) -> list[str]:
             tokens.append("\x00 ")  # a space between words of upright text
         prev_upright = nucleus.upright and nucleus.latex.isalpha()
         before = {id(a) for a in pending}
+        if _is_mid(nucleus, gap, pending, size):
+            nucleus = replace(nucleus, latex="\\mid")
         tokens.extend(_emit(nucleus, pending, base, size, stats))
         after = {id(a) for a in pending}
         used = [nucleus, *(a for a in atoms if id(a) in before and id(a) not in after)]
@@ -65,77 +75,11 @@ def build_tokens(atoms: Sequence[Atom], stats: Stats) -> list[str]:
     return balance_delimiters(group_words(tokens))
 
 
-def _owner(first: Atom, pending: Sequence[Atom], size: float) -> Atom:
-    """The structure (fraction bar, big operator, radical) that ``first`` belongs to, if any.
-
-    A numerator or a limit can start left of its bar or operator; the structure is built
-    first so that it collects them.
-    """
-    if first.role in (Role.RULE, Role.BIGOP, Role.RADICAL):
-        return first
-    operator = _operator_of_limit(first, pending, size)
-    if operator is not None:
-        return operator
-    for atom in pending:
-        if atom.box.x0 > first.box.x1:
-            break
-        over = first.box.x0 - 1 <= atom.cx <= first.box.x1 + 1 and atom.cy < first.cy
-        if atom.role is Role.ACCENT and over:
-            return atom
-        if (
-            atom.upright
-            and first.size < atom.size * 0.9
-            and atom.box.y1 <= first.box.y0 + 0.5
-            and min(atom.box.x1, first.box.x1) - max(atom.box.x0, first.box.x0) > 0.5
-        ):
-            return atom  # a limit under lim, max, sup...
-        if atom.role not in (Role.RULE, Role.BIGOP, Role.RADICAL):
-            continue
-        if atom.box.x0 - 1 <= first.cx <= atom.box.x1 + 1 and abs(first.cy - atom.cy) < size * 3:
-            return atom
-    return first
-
-
-def _operator_of_limit(first: Atom, pending: Sequence[Atom], size: float) -> Atom | None:
-    """A big operator that ``first`` (a small glyph) sits under or over, as part of a limit row
-    that may start well left of the operator."""
-    if first.size >= size * 0.9:
-        return None
-    for op in pending:
-        if op.role is not Role.BIGOP or op.box.x0 > first.box.x0 + size * 6:
-            continue
-        below = 0 <= first.box.y0 - op.box.y1 + 1 < size * 1.2
-        above = 0 <= op.box.y0 - first.box.y1 + 1 < size * 1.2
-        if (below or above) and op.box.x0 - size * 6 <= first.box.x0 <= op.box.x1:
-            row = _limit_row(first, pending, size)
-            if any(min(a.box.x1, op.box.x1) > max(a.box.x0, op.box.x0) for a in row):
-                return op
-    return None
-
-
-def _limit_row(first: Atom, pending: Sequence[Atom], size: float) -> list[Atom]:
-    """The run of small glyphs on ``first``'s baseline that continues it to the right."""
-    row = [first]
-    for atom in sorted(pending, key=lambda a: a.box.x0):
-        if atom is first or atom.box.x0 < first.box.x0:
-            continue
-        if atom.box.x0 - row[-1].box.x1 > size * 0.5 or atom.size >= size * 0.9:
-            break
-        if abs(atom.cy - first.cy) < size * 0.6:
-            row.append(atom)
-    return row
-
-
-def main_line(items: Sequence[Atom]) -> tuple[float, float]:
-    """The main baseline and font size of a row: where most full-size glyphs sit."""
-    glyphs = [a for a in items if a.role not in (Role.RULE, Role.BIGOP) and not a.is_big]
-    if not glyphs:
-        glyphs = [a for a in items if a.role is not Role.RULE] or list(items)
-    size = max(a.size for a in glyphs) or 10.0
-    full = [a for a in glyphs if a.size >= size * 0.85] or glyphs
-    votes = Counter(round(a.baseline * 2) / 2 for a in full)
-    best = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))[0]
-    return best, size
+def _is_mid(bar: Atom, gap: float, pending: Sequence[Atom], size: float) -> bool:
+    """A plain ``|`` spaced like a relation on both sides is ``\\mid`` (set builder, divides)."""
+    if bar.latex != "|" or bar.is_big or gap < size * 0.2 or not pending:
+        return False
+    return min(a.box.x0 for a in pending) - bar.box.x1 > size * 0.2
 
 
 def _emit(nucleus: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
@@ -143,13 +87,13 @@ def _emit(nucleus: Atom, pending: list[Atom], base: float, size: float, stats: S
     if not nucleus.known:
         stats.unknown += 1
     if nucleus.role is Role.RULE:
-        return _rule(nucleus, pending, size, stats)
+        return _rule(nucleus, pending, base, size, stats)
     if nucleus.role is Role.RADICAL:
         return _radical(nucleus, pending, stats)
     if nucleus.role is Role.BIGOP:
         return _big_operator(nucleus, pending, base, size, stats)
     if nucleus.role is Role.ACCENT:
-        return _accent(nucleus, pending, stats)
+        return _accent(nucleus, pending, base, size, stats)
     if nucleus.is_big and nucleus.role in (Role.OPEN, Role.FENCE):
         table = arrays.try_array(nucleus, pending, size, lambda g: build(g, stats))
         if table is not None:
@@ -187,7 +131,7 @@ def _upright_word(
         and a.box.y0 >= bottom - 0.5
         and a.size < first.size
     ]
-    under = _connected(under, bottom, upward=False)
+    under = connected(under, bottom, upward=False)
     if len(word) > 1 and under:
         _take(pending, under)
         name = "\\" + text if text in symbols.FUNCTIONS else f"\\operatorname*{{{text}}}"
@@ -197,10 +141,18 @@ def _upright_word(
 
 
 def _delimiter(atom: Atom) -> str:
+    """A tall bracket: ``\\left``/``\\right`` (unpaired ones are made plain later); a tall
+    bar, which may open or close, at the size TeX's ``\\big`` family gives it."""
     if atom.role is Role.OPEN:
         return "\\left" + atom.latex
     if atom.role is Role.CLOSE:
         return "\\right" + atom.latex
+    if atom.role is Role.FENCE:
+        ems = atom.box.height / max(abs(atom.size), 1.0)
+        size = (
+            "\\big" if ems < 1.5 else "\\Big" if ems < 2.1 else "\\bigg" if ems < 2.7 else "\\Bigg"
+        )
+        return size + atom.latex
     return atom.latex
 
 
@@ -209,7 +161,7 @@ def _take(pending: list[Atom], keep: list[Atom]) -> None:
     pending[:] = [a for a in pending if id(a) not in ids]
 
 
-def _rule(rule: Atom, pending: list[Atom], size: float, stats: Stats) -> list[str]:
+def _rule(rule: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
     """A horizontal rule: a fraction bar, an overline or an underline."""
     span = (rule.box.x0 - 0.5, rule.box.x1 + 0.5)
     inside = [a for a in pending if span[0] <= a.cx <= span[1]]
@@ -220,32 +172,17 @@ def _rule(rule: Atom, pending: list[Atom], size: float, stats: Stats) -> list[st
     below = [
         a for a in inside if a.box.y0 >= rule.baseline - 0.8 and a.box.y0 < rule.baseline + reach
     ]
-    above = _connected(above, rule.baseline, upward=True)
-    below = _connected(below, rule.baseline, upward=False)
+    above = connected(above, rule.baseline, upward=True)
+    below = connected(below, rule.baseline, upward=False)
     _take(pending, above + below)
     if above and below:
         return [f"\\frac{{{build(above, stats)}}}{{{build(below, stats)}}}"]
     if below:
-        return [f"\\overline{{{build(below, stats)}}}"]
+        return [f"\\overline{{{build(below, stats)}}}", *_scripts(rule, pending, base, size, stats)]
     if above:
         return [f"\\underline{{{build(above, stats)}}}"]
     stats.doubtful += 1
     return []
-
-
-def _connected(group: list[Atom], y: float, *, upward: bool) -> list[Atom]:
-    """The atoms stacked against a rule at ``y``, stopping at the first vertical gap."""
-    ordered = sorted(group, key=lambda a: -a.box.y1 if upward else a.box.y0)
-    out: list[Atom] = []
-    edge = y
-    for atom in ordered:
-        gap = (edge - atom.box.y1) if upward else (atom.box.y0 - edge)
-        limit = max(atom.size, 5.0) * 0.9
-        if gap > limit:
-            break
-        out.append(atom)
-        edge = min(edge, atom.box.y0) if upward else max(edge, atom.box.y1)
-    return out
 
 
 def _radical(rad: Atom, pending: list[Atom], stats: Stats) -> list[str]:
@@ -292,8 +229,8 @@ def _big_operator(
     lo, hi = op.box.x0 - 2.0, op.box.x1 + 2.0
     over = [a for a in pending if lo <= a.cx <= hi and a.box.y1 <= op.box.y0 + 1.0]
     under = [a for a in pending if lo <= a.cx <= hi and a.box.y0 >= op.box.y1 - 1.0]
-    over = _widen(_connected(over, op.box.y0, upward=True), pending, size)
-    under = _widen(_connected(under, op.box.y1, upward=False), pending, size)
+    over = widen(connected(over, op.box.y0, upward=True), pending, size)
+    under = widen(connected(under, op.box.y1, upward=False), pending, size)
     _take(pending, over + under)
     token = op.latex
     if under:
@@ -305,27 +242,7 @@ def _big_operator(
     return [token, *_scripts(op, pending, base, size, stats)]
 
 
-def _widen(limit: list[Atom], pending: Sequence[Atom], size: float) -> list[Atom]:
-    """Extend a limit to the whole run of small glyphs it belongs to (wider than the operator)."""
-    if not limit:
-        return limit
-    out = list(limit)
-    grew = True
-    while grew:
-        grew = False
-        x0, x1 = min(a.box.x0 for a in out), max(a.box.x1 for a in out)
-        y0, y1 = min(a.box.y0 for a in out), max(a.box.y1 for a in out)
-        for atom in pending:
-            if atom in out or atom.size >= size * 0.9 or atom.role is Role.BIGOP:
-                continue
-            near = x0 - size * 0.5 <= atom.box.x1 and atom.box.x0 <= x1 + size * 0.5
-            if near and atom.cy > y0 - 0.5 and atom.cy < y1 + 0.5:
-                out.append(atom)
-                grew = True
-    return out
-
-
-def _accent(acc: Atom, pending: list[Atom], stats: Stats) -> list[str]:
+def _accent(acc: Atom, pending: list[Atom], base: float, size: float, stats: Stats) -> list[str]:
     below = [
         a
         for a in pending
@@ -336,7 +253,7 @@ def _accent(acc: Atom, pending: list[Atom], stats: Stats) -> list[str]:
         return []
     nucleus = min(below, key=lambda a: a.box.y0)
     _take(pending, [nucleus])
-    return [f"{acc.latex}{{{nucleus.latex}}}"]
+    return [f"{acc.latex}{{{nucleus.latex}}}", *_scripts(nucleus, pending, base, size, stats)]
 
 
 def _scripts(
@@ -346,17 +263,24 @@ def _scripts(
     run: list[Atom] = []
     edge = nucleus.box.x1
     for atom in list(pending):
-        if atom.box.x0 > edge + size * 0.6 or not _is_script(atom, base, size):
+        if any(atom is a for a in run):
+            continue
+        if atom.box.x0 > edge + size * 0.6 or not is_script(atom, base, size, pending):
             break
-        if _operator_of_limit(atom, pending, size) is not None:
+        if operator_of_limit(atom, pending, size) is not None:
             break  # the limit of a big operator further right, not a script
+        holder = owner(atom, pending, size)
+        if holder is not atom and not any(holder is a for a in run):
+            if not is_script(holder, base, size, pending):
+                break  # the numerator of a fraction, the radicand of a root... further on
+            run.append(holder)  # a fraction set in the script: its bar comes with it
         run.append(atom)
         edge = max(edge, atom.box.x1)
     if not run:
         return []
     _take(pending, run)
     axis = base - size * 0.25
-    sup = [a for a in run if a.baseline < axis]
+    sup = [a for a in run if script_level(a, run) < axis]
     sub = [a for a in run if a not in sup]
     out = ""
     if sub:
@@ -367,14 +291,6 @@ def _scripts(
 
 
 def _superscript(sup: list[Atom], stats: Stats) -> str:
-    text = build(sup, stats)
+    """``^{...}``; a prime inside is already raised, so it is written ``\\prime`` there."""
+    text = build(sup, stats).replace("^{\\prime}", "\\prime")
     return f"^{{{text}}}"
-
-
-def _is_script(atom: Atom, base: float, size: float) -> bool:
-    if atom.role is Role.RULE:
-        return atom.box.width < size * 3 and abs(atom.baseline - (base - size * 0.25)) > size * 0.4
-    shift = abs(atom.baseline - base)
-    if atom.latex == r"\prime":
-        return True
-    return atom.size < size * 0.9 and shift > size * 0.12

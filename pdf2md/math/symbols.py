@@ -50,7 +50,7 @@ _UNICODE_TABLE = r"""
 ∡ \measuredangle|⋈ \bowtie|▷ \triangleright|◁ \triangleleft|★ \bigstar|✓ \checkmark|¯ \bar
 % \%|# \#|& \&|_ \_|~ \sim|ˆ \hat|˜ \tilde|˙ \dot|¨ \ddot|ˇ \check|˘ \breve|´ \acute|` \grave
 ⃗ \vec|Ω \Omega|∆ \Delta|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr
-⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot
+⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot|֒ \lhook|֓ \rhook
 """
 
 # CMEX10 code page (pdfTeX writes no ToUnicode for it). Index = byte code; "" = a piece we
@@ -70,7 +70,10 @@ _CMEX = _words(
 )
 
 # Pieces of growing delimiters: (code -> part) so stacked pieces merge into one delimiter.
-CMEX_PIECES = frozenset(range(0x30, 0x44)) | {0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7E, 0x7F}
+# 0x0C and 0x0D (| and \|) are also the repeaters TeX stacks into a tall bar.
+CMEX_PIECES = (
+    frozenset(range(0x30, 0x44)) | {0x0C, 0x0D} | {0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7E, 0x7F}
+)
 
 BIG_OPERATORS = frozenset(
     _words(
@@ -113,20 +116,20 @@ FUNCTIONS = frozenset(
 
 # Font families by (subset-stripped, upper-cased) name prefix or pattern -> style.
 _STYLE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^(CMEX|EXTENSION|.*SYMBOLSLARGE|TXEX|PXEX|.*MATHEX|ESINT)", "cmex"),
+    (r"^(CMEX|EUEX|EXTENSION|.*SYMBOLSLARGE|TXEX|PXEX|.*MATHEX|ESINT)", "cmex"),
     (r"^(MSBM|BBOLD|DSROM|.*BLACKBOARD)", "mathbb"),
     (r"^(EUFM|EUFB|.*FRAKTUR)", "mathfrak"),
     (r"^(RSFS|.*SCRIPT)", "mathscr"),
     (r"^(CMSY|CMBSY|EUSM|EUSB|LMSY|.*MATHSYMBOLS|TXSY|PXSY)", "mathcal"),
-    (r"^(CMMIB|.*BOLDITALIC|.*BOLD-?ITALIC|.*MATHBOLDITALIC)", "boldsymbol"),
-    (r"^(CMMI|LMMI|TXMI|PXMI|.*MATHITALIC|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
+    (r"^(CMMIB|EURB|.*BOLDITALIC|.*BOLD-?ITALIC|.*MATHBOLDITALIC)", "boldsymbol"),
+    (r"^(CMMI|LMMI|EURM|TXMI|PXMI|.*MATH-?ITALIC|.*ITAL|.*OBLIQUE|.*MI\d*$|.*-IT$)", "it"),
     (r"^(CMBX|CMB\d|.*BOLD|.*BX\d*$)", "mathbf"),
     (r"^(CMTT|LMMONO)", "mathtt"),
     (r"^(CMSS|LMSANS)", "mathsf"),
 )
 
 MATH_FONT_RE = re.compile(
-    r"CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUFM|EUFB|EURM|EUSM|RSFS|LMMATH|MATH|STIX|CAMBRIA.?MATH"
+    r"CMMI|CMSY|CMEX|CMBSY|MSBM|MSAM|EUFM|EUFB|EURM|EURB|EUEX|EUSM|RSFS|LMMATH|MATH|STIX|CAMBRIA.?MATH"
     r"|TXMI|TXSY|TXEX|PXMI|PXSY|NTXMI|NTXSY|MNSYMBOL|ESINT|WASY|STMARY|BBOLD|DSROM|SYMBOL",
     re.IGNORECASE,
 )
@@ -227,3 +230,37 @@ def _is_greek(case: str, word: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+# Advance widths in em of CMMI's phi, varphi, epsilon, varepsilon by design size (TFM files).
+# Many PDFs map these glyphs to the wrong code point (the Adobe glyph list reads "phi1", TeX's
+# \varphi, as U+03D5); the glyph's width tells them apart.
+_VARIANT_WIDTHS = {
+    5: (0.842, 0.918, 0.614, 0.675),
+    6: (0.742, 0.812, 0.523, 0.587),
+    7: (0.687, 0.751, 0.476, 0.540),
+    8: (0.632, 0.692, 0.430, 0.491),
+    9: (0.612, 0.671, 0.416, 0.477),
+    10: (0.596, 0.654, 0.406, 0.466),
+    12: (0.580, 0.641, 0.395, 0.458),
+}
+_VARIANTS = {r"\phi": 0, r"\varphi": 0, r"\epsilon": 2, r"\varepsilon": 2}
+_CM_ITALIC_RE = re.compile(r"^(?:CMMI|LMMATHITALIC|LMMI)(\d+)")
+
+
+def has_variant(latex: str) -> bool:
+    """True for the letters :func:`greek_variant` decides between."""
+    return latex in _VARIANTS
+
+
+def greek_variant(latex: str, font: str, width_em: float) -> str:
+    """``\\phi`` or ``\\varphi`` (``\\epsilon`` or ``\\varepsilon``) by the glyph's advance
+    width in a Computer/Latin Modern math italic font; ``latex`` unchanged elsewhere."""
+    column = _VARIANTS.get(latex)
+    match = _CM_ITALIC_RE.match(base_font(font)) if column is not None else None
+    if match is None or column is None or width_em <= 0:
+        return latex
+    design = min(_VARIANT_WIDTHS, key=lambda k: abs(k - int(match.group(1))))
+    plain, variant = _VARIANT_WIDTHS[design][column : column + 2]
+    names = ("\\phi", "\\varphi") if column == 0 else ("\\epsilon", "\\varepsilon")
+    return names[abs(width_em - variant) < abs(width_em - plain)]

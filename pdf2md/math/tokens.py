@@ -19,7 +19,7 @@ def group_words(tokens: list[str]) -> list[str]:
             word += token[1:]
             continue
         if word:
-            out.append(_word(word))
+            out.append(_word(word, called=token.removeprefix("\\left").startswith("(")))
             word = ""
         if token:
             out.append(token)
@@ -29,12 +29,15 @@ def group_words(tokens: list[str]) -> list[str]:
 _SHORT_WORDS = frozenset({"on", "in", "if", "or", "as", "at", "by", "to", "is", "of", "a.e."})
 
 
-def _word(word: str) -> str:
+def _word(word: str, *, called: bool = False) -> str:
+    """LaTeX for an upright word; ``called``: an argument in brackets follows (``int(B)``)."""
     word = word.strip()
     if " " in word:
         return f"\\text{{{word}}}"
     if word in symbols.FUNCTIONS:
         return "\\" + word
+    if called and word.isalpha() and len(word) > 1:
+        return f"\\operatorname{{{word}}}"
     if len(word) == 1:
         return f"\\mathrm{{{word}}}"
     if (len(word) >= 3 and word.islower()) or word in _SHORT_WORDS:
@@ -71,12 +74,43 @@ def _plain(token: str) -> str:
     return token
 
 
+# Arrows that TeX builds from two glyphs (a bar or hook joined to an arrow head).
+_ARROWS = {
+    ("\\mapstochar", "\\to"): "\\mapsto",
+    ("\\mapstochar", "\\longrightarrow"): "\\longmapsto",
+    ("\\lhook", "\\to"): "\\hookrightarrow",
+    (",", "\\to"): "\\hookrightarrow",  # CMMI's hook sits at the comma's code
+    ("\\leftarrow", "\\rhook"): "\\hookleftarrow",
+    ("-", "\\to"): "\\longrightarrow",
+    ("\\leftarrow", "-"): "\\longleftarrow",
+    ("=", "\\Rightarrow"): "\\Longrightarrow",
+    ("\\Leftarrow", "="): "\\Longleftarrow",
+}
+_HALF_ARROWS = frozenset({"\\mapstochar", "\\lhook", "\\rhook"})
+
+
+def fuse_arrows(tokens: Sequence[str]) -> list[str]:
+    """``\\mapstochar`` + ``\\to`` -> ``\\mapsto``, ``-`` + ``\\to`` -> ``\\longrightarrow``...;
+    a lone piece of an arrow is dropped."""
+    out: list[str] = []
+    for token in tokens:
+        fused = _ARROWS.get((out[-1], token)) if out else None
+        if fused is not None:
+            out[-1] = fused
+            if len(out) > 1 and (out[-2], fused) in _ARROWS:  # \mapstochar - \to
+                out[-2:] = [_ARROWS[(out[-2], fused)]]
+            continue
+        out.append(token)
+    return [t for t in out if t not in _HALF_ARROWS]
+
+
 def join_tokens(tokens: Sequence[str]) -> str:
     """Concatenate tokens, with a space only where a command would run into a letter.
 
-    Dots set as separate glyphs become ``\\ldots`` / ``\\cdots``.
+    Dots set as separate glyphs become ``\\ldots`` / ``\\cdots``; arrows set as two
+    glyphs become one (:func:`fuse_arrows`).
     """
-    out = _joined(tokens)
+    out = _joined(fuse_arrows(tokens))
     return out.replace("\\cdot\\cdot\\cdot", "\\cdots").replace("...", "\\ldots ").strip()
 
 

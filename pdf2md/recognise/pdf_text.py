@@ -15,7 +15,10 @@ from dataclasses import replace
 from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
-from pdf2md.math.inline import inline_markdown, merge_script_lines
+from pdf2md.math.inline import inline_markdown
+from pdf2md.math.joins import join_split_formulas
+from pdf2md.math.lines import merge_script_lines
+from pdf2md.math.structured import PageMath, page_rules
 from pdf2md.model import BBox, Content, RegionKind
 from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.textfmt import (
@@ -25,7 +28,7 @@ from pdf2md.recognise.textfmt import (
     paragraph_breaks,
     styled_paragraph,
 )
-from pdf2md.source import TextLine
+from pdf2md.source import Link, TextLine
 from pdf2md.textlines import attach_bullets, merge_drop_caps, visual_rows
 
 VERSION = "1"
@@ -105,27 +108,30 @@ class PdfTextRecogniser:
         ]
         # rows of dots or rules drawn with characters are decoration, not text
         kept = [p for p in paragraphs if any(ch.isalnum() for ch in p)]
-        return "\n\n".join(escape_paragraph_start(p) for p in kept)
+        return "\n\n".join(escape_paragraph_start(join_split_formulas(p)) for p in kept)
 
     def _math_writer(self, crop: RegionCrop) -> RowWriter | None:
         """Inline math as ``$...$`` (unless ``options.pdf-text.inline_math`` is false)."""
         if not self.options.inline_math:
             return None
         body = crop.page.body_size_pt
+        drawn = [d.bbox for d in crop.page.drawings if d.is_rule]
+        page = PageMath(crop.page.page, page_rules(drawn, crop.page.image_boxes))
 
         def write(row: Sequence[TextLine]) -> str | None:
             if len(row) == 1:
-                return inline_markdown(row[0], body)
+                return inline_markdown(row[0], body, page, normalise_text)
             # one visual row split into several lines (scripts): judge it as one line
             spans = tuple(sorted((s for ln in row for s in ln.spans), key=lambda s: s.bbox.x0))
             merged = TextLine(BBox.enclosing([ln.bbox for ln in row]), spans, row[0].block_index)
-            return inline_markdown(merged, body)
+            return inline_markdown(merged, body, page, normalise_text)
 
         return write
 
     def _list_text(self, crop: RegionCrop, lines: list[TextLine]) -> str:
-        rows = visual_rows(attach_bullets(lines))
+        rows = visual_rows(attach_bullets(merge_script_lines(lines)))
         links = crop.page.links
+        writer = self._math_writer(crop)
         plain = [normalise_text(" ".join(ln.text for ln in r)) for r in rows]
         items: list[list[list[TextLine]]] = []
         markers: list[str] = []
@@ -135,9 +141,16 @@ class PdfTextRecogniser:
                 markers.append(_list_marker(raw))
             items[-1].append(row)
         return "\n".join(
-            f"{m} {_strip_marker(styled_paragraph(item, links, chars=crop.page.chars_in))}"
+            f"{m} {_strip_marker(_item_text(item, links, crop, writer))}"
             for m, item in zip(markers, items)
         )
+
+
+def _item_text(
+    item: list[list[TextLine]], links: Sequence[Link], crop: RegionCrop, writer: RowWriter | None
+) -> str:
+    text = styled_paragraph(item, links, chars=crop.page.chars_in, row_writer=writer)
+    return join_split_formulas(text)
 
 
 def _list_marker(raw: str) -> str:
@@ -147,8 +160,13 @@ def _list_marker(raw: str) -> str:
     return "-"
 
 
+_MATH_BULLET_RE = re.compile(r"^\$\\(?:bullet|cdot|circ|ast|star|diamond)\$\s*")
+
+
 def _strip_marker(styled: str) -> str:
-    """Drop the bullet or enumerator (possibly inside emphasis markers) from a row."""
+    """Drop the bullet or enumerator (possibly inside emphasis markers, or a bullet the math
+    reader wrote as a formula) from a row."""
+    styled = _MATH_BULLET_RE.sub("", styled, count=1)
     bare = styled.lstrip("*` ")
     match = BULLET_RE.match(bare)
     if not match:

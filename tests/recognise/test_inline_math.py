@@ -11,8 +11,8 @@ from pdf2md.math.inline import (
     has_math,
     inline_markdown,
     is_display_math,
-    merge_script_lines,
 )
+from pdf2md.math.lines import merge_script_lines
 from pdf2md.model import BBox
 from pdf2md.source import TextLine, TextSpan, open_pdf
 from tests.recognise.mathcheck import compile_fixture, katex_match, same_formula

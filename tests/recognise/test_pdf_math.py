@@ -25,11 +25,12 @@ EXPECTED = [
     r"\left(\frac{1}{2}\right)^{2}",
     r"f(x)=\begin{cases} 1 & x>0 \\ 0 & \text{otherwise} \end{cases}",
     r"A=\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
-    "\\begin{aligned}\na&=b+c \\\\\nd&=e\n\\end{aligned}",
+    "\\begin{aligned}\n&a=b+c \\\\\n&d=e\n\\end{aligned}",
     r"E=mc^{2} \tag{1}",
     r"\lim_{n\to\infty}\sin x_{n}=0",
     r"\sqrt[3]{x}\neq y",
     r"\nabla\times\mathbf{E}=-\frac{\partial\mathbf{B}}{\partial t}",
+    "\\begin{aligned}\n&f(x)=(x+1)^{2} \\\\\n&\\qquad=x^{2}+2x+1\n\\end{aligned}",
 ]
 
 
