@@ -85,8 +85,9 @@ def judge_math(test: BenchTest, parsed: ParsedMarkdown, renderer: KatexRenderer)
     if any(normalize_latex(span) == normalize_latex(reference) for span in spans):
         return _verdict(test, True)
     try:
-        renderer.render_many([(reference, False)] + [(span, False) for span in spans])
-        if renderer.render_many([(reference, False)])[0] is None:
+        # display mode, as olmOCR-bench renders (see formula_contained)
+        renderer.render_many([(reference, True)] + [(span, True) for span in spans])
+        if renderer.render_many([(reference, True)])[0] is None:
             return _verdict(test, False, "KaTeX cannot render the reference formula")
         passed = any(formula_contained(reference, span, renderer) for span in spans)
     except BackendUnavailable as err:

@@ -47,6 +47,9 @@ def test_render_and_containment() -> None:
     assert rendered is not None and "<msup>" in rendered
     assert formula_contained("b^2", "\\frac{a}{b^2}")
     assert not formula_contained("b^3", "\\frac{a}{b^2}")
+    # display mode, as olmOCR-bench renders: a numbered equation holds its formula
+    assert formula_contained("E=mc^2", "E = mc^2 \\tag{3}")
+    assert not formula_contained("E=mc^3", "E = mc^2 \\tag{3}")
 
 
 @needs_katex

@@ -134,12 +134,13 @@ def formula_contained(
     """True when the reference's MathML equals the candidate's or is a part of it.
 
     This is olmOCR-bench's rule: a candidate span may hold more than the tested formula (for
-    example a whole aligned block), but it must contain it as rendered.
+    example a whole aligned block), but it must contain it as rendered. Both render in
+    display mode, as olmOCR-bench's own scorer does (inline mode rejects ``\\tag``).
     """
     if normalize_latex(reference) == normalize_latex(candidate):
         return True
     ref, cand = (renderer or default_renderer()).render_many(
-        [(reference, False), (candidate, False)]
+        [(reference, True), (candidate, True)]
     )
     if ref is None or cand is None:
         return False
