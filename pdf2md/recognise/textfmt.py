@@ -39,15 +39,47 @@ _TRANSLATE = str.maketrans(
     }
 )
 _Piece = tuple[str, str, "str | None"]  # (text, style marker, link target)
-_COMPAT_KEEP = set("²³¹¼½¾™…")  # NFKC would rewrite these into something worse
+# NFKC would rewrite these into something worse (spacing accents: into a space and a
+# combining accent that lands on the space)
+_COMPAT_KEEP = set("²³¹¼½¾™…\u00a8\u00b4\u00af\u00b8\u02d8\u02d9\u02da\u02db\u02dc\u02dd")
 _HYPHENS = ("-", "\u2010", "\u2011")
 
 
+# TeX sets an accented letter as a spacing accent glyph and the bare letter, the accent
+# first: "J¨ager", "´ı", "¸c". They combine into one letter.
+_SPACING_ACCENTS = {
+    "\u00b8": "\u0327",
+    "\u00a8": "\u0308",
+    "\u00b4": "\u0301",
+    "\u02c6": "\u0302",
+    "\u02dc": "\u0303",
+    "\u02c7": "\u030c",
+    "\u02d8": "\u0306",
+    "\u02d9": "\u0307",
+    "\u02da": "\u030a",
+    "\u00af": "\u0304",
+    "\u02dd": "\u030b",
+}
+_ACCENT_FIRST = re.compile(f"([{''.join(_SPACING_ACCENTS)}])([^\\W\\d_])")
+
+
+def combine_accents(text: str) -> str:
+    """Spacing accents set apart from their letter, joined to it (``J¨ager`` -> ``Jäger``)."""
+
+    def above(match: re.Match[str]) -> str:
+        letter = {"\u0131": "i", "\u0237": "j"}.get(match.group(2), match.group(2))
+        return letter + _SPACING_ACCENTS[match.group(1)]
+
+    return _ACCENT_FIRST.sub(above, text)
+
+
 def normalise_text(text: str) -> str:
-    """Map PDF oddities to plain Unicode: ligatures, odd spaces, compatibility forms."""
+    """Map PDF oddities to plain Unicode: ligatures, odd spaces, compatibility forms, and
+    accents set apart from their letters."""
     text = text.translate(_TRANSLATE)
     if text.isascii():
         return text
+    text = combine_accents(text)
     # TeX writes double quotes as two single ones
     text = text.replace("\u2018\u2018", "\u201c").replace("\u2019\u2019", "\u201d")
     if text.isascii():
