@@ -78,6 +78,33 @@ def _split_block(lines: list[TextLine]) -> list[list[TextLine]]:
     return groups
 
 
+def _continues_paragraph(prev: list[TextLine], group: list[TextLine]) -> bool:
+    """True where ``group`` (another text block) holds the next lines of ``prev``'s paragraph.
+
+    Some PDFs set every line as a block of its own. A line continues the paragraph above it
+    when it follows at the paragraph's line pitch, in the same size and weight, starts at the
+    paragraph's left edge (the first line may be indented), and the line above runs to the
+    right edge (a short line ends a paragraph).
+    """
+    last, first = prev[-1], group[0]
+    size = last.size
+    if not size or round(first.size) != round(size) or last.block_index == first.block_index:
+        return False
+    if BULLET_RE.match(first.text) or _all_bold(last) != _all_bold(first):
+        return False
+    if not 0 < first.bbox.y0 - last.bbox.y0 <= 1.8 * size or first.bbox.y0 < last.bbox.y1 - 1:
+        return False
+    body = prev[1:] or prev
+    left = min(ln.bbox.x0 for ln in body)
+    if len(prev) == 1:  # a first line may be indented: the next starts left of it, or level
+        if not -2 <= last.bbox.x0 - first.bbox.x0 <= 3 * size:
+            return False
+    elif abs(first.bbox.x0 - left) > 2:
+        return False
+    right = max(ln.bbox.x1 for ln in (*prev, *group))
+    return last.bbox.x1 >= right - 1.5 * size
+
+
 class HeuristicLayout:
     """Layout backend ``text-heuristic``."""
 
@@ -103,7 +130,11 @@ class HeuristicLayout:
             by_block.setdefault(line.block_index, []).append(line)
         groups: list[list[TextLine]] = []
         for lines in by_block.values():
-            groups.extend(_split_block(lines))
+            for group in _split_block(lines):
+                if groups and _continues_paragraph(groups[-1], group):
+                    groups[-1] = groups[-1] + group
+                else:
+                    groups.append(group)
         return groups
 
     def _figures(self, page: PageView, tables: Sequence[BBox]) -> list[BBox]:

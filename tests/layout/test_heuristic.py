@@ -1,0 +1,66 @@
+"""The text-heuristic layout on fixture PDFs built line by line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pymupdf
+
+from pdf2md.backend import BackendContext
+from pdf2md.layout.heuristic import HeuristicLayout
+from pdf2md.model import RegionKind
+from pdf2md.source import open_pdf
+
+_WORDS = [
+    "the",
+    "text",
+    "of",
+    "this",
+    "paragraph",
+    "runs",
+    "on",
+    "and",
+    "on",
+    "across",
+    "the",
+    "page",
+    "until",
+]
+_RIGHT = 480.0
+
+
+def _line(x0: float, full: bool, size: float) -> str:
+    """Words that end near ``_RIGHT`` (a full line) or well short of it."""
+    target = _RIGHT if full else x0 + 120
+    words: list[str] = []
+    i = 0
+    while pymupdf.get_text_length(" ".join([*words, _WORDS[i % len(_WORDS)]]), fontsize=size) < (
+        target - x0
+    ):
+        words.append(_WORDS[i % len(_WORDS)])
+        i += 1
+    return " ".join(words)
+
+
+def _one_block_per_line(doc: pymupdf.Document) -> None:
+    # two paragraphs, each line its own text object (as some Japanese reports are set): the
+    # first line indented, the last line short; 9 pt type at a 15 pt line pitch
+    page = doc.new_page(width=595, height=842)
+    rows = [(65, True), (55, True), (55, False), (65, True), (55, True), (55, True), (55, False)]
+    for i, (x0, full) in enumerate(rows):
+        page.insert_text((x0, 300 + 15 * i), _line(x0, full, 9), fontsize=9)
+
+
+def test_lines_set_as_separate_blocks_join_into_paragraphs(
+    make_pdf: Callable[..., Path],
+) -> None:
+    path = make_pdf("lines.pdf", _one_block_per_line)
+    with open_pdf(path) as doc:
+        page = doc.page(0)
+        assert len({ln.block_index for ln in page.lines}) == 7
+        layout = HeuristicLayout(BackendContext())
+        regions = layout.detect([page])[0]
+    text = sorted((r for r in regions if r.kind == RegionKind.TEXT), key=lambda r: r.bbox.y0)
+    assert [round(r.bbox.y0) for r in text] == [290, 335]
+    assert [round(r.bbox.y1) for r in text] == [333, 393]
