@@ -105,6 +105,31 @@ def _continues_paragraph(prev: list[TextLine], group: list[TextLine]) -> bool:
     return last.bbox.x1 >= right - 1.5 * size
 
 
+def _in_body_flow(page: PageView, group: list[TextLine], body_pt: float) -> bool:
+    """True where a line in the top margin is the first line of the body: set in the body
+    size, and followed at the body's line pitch by a body line that starts near it. A running
+    head is set apart from the body by space (and often a smaller size or another alignment).
+    """
+    last = group[-1]
+    if last.size < 0.95 * body_pt:
+        return False
+    below = [
+        ln
+        for ln in page.lines
+        if ln.bbox.y0 >= last.bbox.y1 - 1
+        and ln.bbox.x0 < last.bbox.x1
+        and last.bbox.x0 < ln.bbox.x1
+    ]
+    if not below:
+        return False
+    nxt = min(below, key=lambda ln: ln.bbox.y0)
+    return (
+        nxt.bbox.y0 - last.bbox.y0 <= 1.8 * last.size
+        and abs(nxt.size - last.size) <= 0.1 * last.size
+        and abs(nxt.bbox.x0 - group[0].bbox.x0) <= 2 * last.size
+    )
+
+
 class HeuristicLayout:
     """Layout backend ``text-heuristic``."""
 
@@ -189,7 +214,7 @@ class HeuristicLayout:
         # running heads and folios are set no larger than the body; a bigger line at the top
         # of a page is a heading that happens to sit high
         if len(group) <= 2 and len(text) < 120 and group_size <= 1.05 * size:
-            if box.y1 <= margin:
+            if box.y1 <= margin and not _in_body_flow(page, group, size):
                 return RegionKind.PAGE_HEADER
             if box.y0 >= page.height_pt - margin:
                 return RegionKind.PAGE_FOOTER

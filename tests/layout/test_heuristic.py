@@ -64,3 +64,30 @@ def test_lines_set_as_separate_blocks_join_into_paragraphs(
     text = sorted((r for r in regions if r.kind == RegionKind.TEXT), key=lambda r: r.bbox.y0)
     assert [round(r.bbox.y0) for r in text] == [290, 335]
     assert [round(r.bbox.y1) for r in text] == [333, 393]
+
+
+def _top_lines(doc: pymupdf.Document) -> None:
+    # page 1: a small running head, then the body starts inside the top margin;
+    # page 2: a running head in the body size, set apart from the body by space
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((450, 20), "Annual Report 2023", fontsize=8)
+    page.insert_text((55, 48), "(2) Sustainable growth", fontsize=9)
+    for i in range(12):
+        page.insert_text((55, 63 + 15 * i), _line(55, i % 4 != 3, 9), fontsize=9)
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((55, 40), "Annual Report 2023", fontsize=9)
+    for i in range(12):
+        page.insert_text((55, 100 + 15 * i), _line(55, i % 4 != 3, 9), fontsize=9)
+
+
+def test_first_body_line_in_the_top_margin_is_not_a_running_head(
+    make_pdf: Callable[..., Path],
+) -> None:
+    path = make_pdf("top.pdf", _top_lines)
+    with open_pdf(path) as doc:
+        layout = HeuristicLayout(BackendContext())
+        pages = layout.detect([doc.page(0), doc.page(1)])
+    heads = [[r.bbox.y0 < 50 for r in p if r.kind == RegionKind.PAGE_HEADER] for p in pages]
+    assert heads == [[True], [True]]
+    first = min((r for r in pages[0] if r.bbox.y0 > 30), key=lambda r: r.bbox.y0)
+    assert first.kind != RegionKind.PAGE_HEADER
