@@ -63,6 +63,7 @@ def _in_margin(block: Block, page: Page) -> bool:
 def remove_furniture(pages: list[Page]) -> list[Page]:
     """Drop page headers/footers: by layout class, page-number shape, and repetition."""
     repeats: Counter[str] = Counter()
+    labelled: Counter[str] = Counter()  # texts the layout called a page header or footer
     for page in pages:
         keys = {
             _norm_key(b.content.text)
@@ -70,11 +71,14 @@ def remove_furniture(pages: list[Page]) -> list[Page]:
             if (_in_margin(b, page) or b.region.kind.is_furniture) and len(b.content.text) < 200
         }
         repeats.update(keys)
+        labelled.update(
+            {_norm_key(b.content.text) for b in page.blocks if b.region.kind.is_furniture}
+        )
     threshold = max(3, int(0.4 * len(pages)) + 1) if len(pages) >= 3 else None
     out: list[Page] = []
     for page in pages:
         blocks = [_rescued_heading(b, repeats) or b for b in page.blocks]
-        kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold))
+        kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold, labelled))
         out.append(page.model_copy(update={"blocks": kept}))
     return out
 
@@ -90,7 +94,12 @@ def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
     return block.model_copy(update={"region": region})
 
 
-def _is_furniture(block: Block, page: Page, repeats: Counter[str], threshold: int | None) -> bool:
+def _is_furniture(
+    block: Block, page: Page, repeats: Counter[str], threshold: int | None, labelled: Counter[str]
+) -> bool:
+    """Furniture by layout class; in the margins, a page number, a line repeated on many pages,
+    or a line the layout called a running head or foot on two other pages (running heads
+    alternate between odd and even pages, so each repeats on fewer pages)."""
     if block.region.kind.is_furniture:
         return True
     if block.region.kind not in (*_TEXT_KINDS, RegionKind.SECTION_HEADER, RegionKind.TITLE):
@@ -99,6 +108,8 @@ def _is_furniture(block: Block, page: Page, repeats: Counter[str], threshold: in
         return False
     text = block.content.text.strip()
     if _PAGE_NUMBER_RE.match(text.strip("*_ -–")):
+        return True
+    if labelled[_norm_key(text)] >= 2:
         return True
     return threshold is not None and repeats[_norm_key(text)] >= threshold
 
@@ -251,17 +262,22 @@ def _promoted_title(headings: list[Block]) -> str | None:
 
 
 def _levels_by_size(blocks: list[Block], votes: dict[float, Counter[int]]) -> dict[str, int]:
-    """Levels from font size: sizes seen on numbered headings vote; others rank by size,
-    one level below the next larger size (voted or ranked) where clearly smaller than it."""
-    sizes = sorted({round(b.content.font_size_pt or 0) for b in blocks} | set(votes), reverse=True)
-    deepest = 6 if votes else 4
+    """Levels from font size. Sizes seen on numbered headings vote for their level; the other
+    sizes rank around them: clearly smaller than the next larger size, one level deeper;
+    larger than every voted size, one level above the largest (never above ``##``)."""
+    anchors = {size: counter.most_common(1)[0][0] for size, counter in votes.items()}
+    sizes = sorted({round(b.content.font_size_pt or 0) for b in blocks} | set(anchors))
     rank: dict[float, int] = {}
-    cluster_top, level = None, 1
-    for s in sizes:
-        if s in votes:
-            cluster_top, level = s, votes[s].most_common(1)[0][0]
+    cluster_top: float | None = None
+    level = 1
+    for s in reversed(sizes):
+        if s in anchors:
+            cluster_top, level = s, anchors[s]
+        elif anchors and s > max(anchors):
+            top = max(anchors)
+            level = max(2, anchors[top] - (1 if top < 0.9 * s else 0))
         elif cluster_top is None or s < 0.9 * cluster_top:
-            cluster_top, level = s, min(level + 1, deepest)
+            cluster_top, level = s, min(level + 1, 6 if anchors else 4)
         rank[s] = level
     return {b.region.id: rank.get(round(b.content.font_size_pt or 0), 2) for b in blocks}
 

@@ -142,3 +142,47 @@ def test_unnumbered_heading_smaller_than_numbered_sits_below_it() -> None:
     out = assign_heading_levels([page], [], "auto")
     levels = {b.region.id: b.region.level for b in out[0].blocks}
     assert levels == {"s1": 2, "sub": 3, "s2": 2, "small": 4}
+
+
+def test_headings_larger_than_numbered_ones_never_rank_below_them() -> None:
+    box = BBox(50, 100, 300, 112)
+    h = RegionKind.SECTION_HEADER
+    page = _page(
+        0,
+        _block("title", h, "A Book", box, size=40),
+        _block("part", h, "Part One", box, size=34),
+        _block("chapter", h, "Securing the data", box, size=28),
+        _block("preface", h, "Preface", box, size=24),
+        _block("s", h, "1.1 Fundamentals", box, size=16),
+        _block("ss", h, "1.3.1 Existing control", box, size=13),
+        _block("minor", h, "Column mask", box, size=12),
+    )
+    out = assign_heading_levels([page], [], "auto")
+    levels = {b.region.id: b.region.level for b in out[0].blocks}
+    assert levels == {
+        "title": 1,
+        "part": 2,
+        "chapter": 2,
+        "preface": 2,
+        "s": 3,
+        "ss": 4,
+        "minor": 4,
+    }
+
+
+def test_margin_line_the_layout_called_a_footer_elsewhere_is_furniture() -> None:
+    # a running foot seen on fewer pages than the repetition threshold (it alternates with
+    # other feet), which the layout labelled a footer on two other pages
+    pages = []
+    for i in range(10):
+        foot = f"{i + 1} Access Control in DB2" if i in (1, 3, 9) else f"Chapter {i}. Rows"
+        kind = RegionKind.PAGE_FOOTER if i < 8 else RegionKind.SECTION_HEADER
+        pages.append(
+            _page(
+                i,
+                _block(f"b{i}", RegionKind.TEXT, f"Body {i}.", BBox(50, 100, 500, 600), i),
+                _block(f"f{i}", kind, foot, BBox(65, 755, 340, 764), i, size=10),
+            )
+        )
+    out = remove_furniture(pages)
+    assert [[b.content.text for b in p.blocks] for p in out] == [[f"Body {i}."] for i in range(10)]
