@@ -105,10 +105,11 @@ def _continues_paragraph(prev: list[TextLine], group: list[TextLine]) -> bool:
     return last.bbox.x1 >= right - 1.5 * size
 
 
-def _in_body_flow(page: PageView, group: list[TextLine], body_pt: float) -> bool:
+def _in_body_flow(page: PageView, group: list[TextLine], body_pt: float, margin: float) -> bool:
     """True where a line in the top margin is the first line of the body: set in the body
-    size, and followed at the body's line pitch by a body line that starts near it. A running
-    head is set apart from the body by space (and often a smaller size or another alignment).
+    size, and followed at the body's line pitch by a line below the margin that starts near
+    it. A running head is set apart from the body by space (and often a smaller size or
+    another alignment); a stack of running heads is followed by another line in the margin.
     """
     last = group[-1]
     if last.size < 0.95 * body_pt:
@@ -124,7 +125,8 @@ def _in_body_flow(page: PageView, group: list[TextLine], body_pt: float) -> bool
         return False
     nxt = min(below, key=lambda ln: ln.bbox.y0)
     return (
-        nxt.bbox.y0 - last.bbox.y0 <= 1.8 * last.size
+        nxt.bbox.y1 > margin
+        and nxt.bbox.y0 - last.bbox.y0 <= 1.8 * last.size
         and abs(nxt.size - last.size) <= 0.1 * last.size
         and abs(nxt.bbox.x0 - group[0].bbox.x0) <= 2 * last.size
     )
@@ -214,7 +216,7 @@ class HeuristicLayout:
         # running heads and folios are set no larger than the body; a bigger line at the top
         # of a page is a heading that happens to sit high
         if len(group) <= 2 and len(text) < 120 and group_size <= 1.05 * size:
-            if box.y1 <= margin and not _in_body_flow(page, group, size):
+            if box.y1 <= margin and not _in_body_flow(page, group, size, margin):
                 return RegionKind.PAGE_HEADER
             if box.y0 >= page.height_pt - margin:
                 return RegionKind.PAGE_FOOTER

@@ -78,6 +78,15 @@ def _top_lines(doc: pymupdf.Document) -> None:
     page.insert_text((55, 40), "Annual Report 2023", fontsize=9)
     for i in range(12):
         page.insert_text((55, 100 + 15 * i), _line(55, i % 4 != 3, 9), fontsize=9)
+    # page 3: a stack of two running heads on a page with little body text (the heads set the
+    # body size), the second in the margin right under the first
+    page = doc.new_page(width=595, height=842)
+    head = "Securities filing\nExample Holdings Limited (E00001)"
+    page.insert_textbox(pymupdf.Rect(300, 2, 563, 30), head, fontsize=8, align=2)
+    x0 = 563 - pymupdf.get_text_length("Securities filing", fontsize=8)
+    page.insert_text((x0, 33), "Annual report", fontsize=8)
+    page.insert_text((43, 50), "Part 2 Guarantor information", fontsize=12)
+    page.insert_text((88, 64), "Not applicable.", fontsize=9)
 
 
 def test_first_body_line_in_the_top_margin_is_not_a_running_head(
@@ -86,8 +95,8 @@ def test_first_body_line_in_the_top_margin_is_not_a_running_head(
     path = make_pdf("top.pdf", _top_lines)
     with open_pdf(path) as doc:
         layout = HeuristicLayout(BackendContext())
-        pages = layout.detect([doc.page(0), doc.page(1)])
+        pages = layout.detect([doc.page(0), doc.page(1), doc.page(2)])
     heads = [[r.bbox.y0 < 50 for r in p if r.kind == RegionKind.PAGE_HEADER] for p in pages]
-    assert heads == [[True], [True]]
+    assert heads == [[True], [True], [True, True]]  # page 3: both heads
     first = min((r for r in pages[0] if r.bbox.y0 > 30), key=lambda r: r.bbox.y0)
     assert first.kind != RegionKind.PAGE_HEADER
