@@ -17,7 +17,7 @@ from pdf2md.layout.refine import equation_not_text
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView, TextLine
-from pdf2md.textlines import attach_bullets, visual_rows
+from pdf2md.textlines import attach_bullets, text_x0, visual_rows
 
 
 class HeuristicLayoutOptions(BaseModel):
@@ -95,11 +95,11 @@ def _continues_paragraph(prev: list[TextLine], group: list[TextLine]) -> bool:
     if not 0 < first.bbox.y0 - last.bbox.y0 <= 1.8 * size or first.bbox.y0 < last.bbox.y1 - 1:
         return False
     body = prev[1:] or prev
-    left = min(ln.bbox.x0 for ln in body)
+    left = min(text_x0(ln) for ln in body)
     if len(prev) == 1:  # a first line may be indented: the next starts left of it, or level
-        if not -2 <= last.bbox.x0 - first.bbox.x0 <= 3 * size:
+        if not -2 <= text_x0(last) - text_x0(first) <= 3 * size:
             return False
-    elif abs(first.bbox.x0 - left) > 2:
+    elif abs(text_x0(first) - left) > 2:
         return False
     right = max(ln.bbox.x1 for ln in (*prev, *group))
     return last.bbox.x1 >= right - 1.5 * size
@@ -128,7 +128,7 @@ def _in_body_flow(page: PageView, group: list[TextLine], body_pt: float, margin:
         nxt.bbox.y1 > margin
         and nxt.bbox.y0 - last.bbox.y0 <= 1.8 * last.size
         and abs(nxt.size - last.size) <= 0.1 * last.size
-        and abs(nxt.bbox.x0 - group[0].bbox.x0) <= 2 * last.size
+        and abs(nxt.bbox.x0 - group[0].bbox.x0) <= 3 * last.size
     )
 
 

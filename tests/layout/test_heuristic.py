@@ -67,13 +67,14 @@ def test_lines_set_as_separate_blocks_join_into_paragraphs(
 
 
 def _top_lines(doc: pymupdf.Document) -> None:
-    # page 1: a small running head, then the body starts inside the top margin;
+    # page 1: a small running head, then the body starts inside the top margin (a note label,
+    # its text indented below it);
     # page 2: a running head in the body size, set apart from the body by space
     page = doc.new_page(width=595, height=842)
     page.insert_text((450, 20), "Annual Report 2023", fontsize=8)
     page.insert_text((55, 48), "(2) Sustainable growth", fontsize=9)
     for i in range(12):
-        page.insert_text((55, 63 + 15 * i), _line(55, i % 4 != 3, 9), fontsize=9)
+        page.insert_text((75, 63 + 15 * i), _line(75, i % 4 != 3, 9), fontsize=9)
     page = doc.new_page(width=595, height=842)
     page.insert_text((55, 40), "Annual Report 2023", fontsize=9)
     for i in range(12):
