@@ -21,6 +21,10 @@ from pdf2md.patterns import NUMBERED_HEADING_RE
 from pdf2md.profile import DocumentSettings
 
 _NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
+# "IV. RESULTS": a Roman numeral and a dot. One letter is Roman only where it is I, V or X
+# ("C. Results" is the third lettered subsection, not section 100)
+_ROMAN_RE = re.compile(r"^\s*(?:[IVXLC]{2,}|[IVX])\.\s+\S")
+_LETTER_RE = re.compile(r"^\s*[A-Z]\.\s+\S")
 _PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:page\s+)?(?:\d+|[ivxlc]+)(?:\s*(?:/|of)\s*\d+)?\s*$", re.IGNORECASE
 )
@@ -36,6 +40,7 @@ def assemble_document(
     pages = list(doc.pages)
     if settings.remove_furniture:
         pages = remove_furniture(pages)
+    pages = [merge_split_headings(p) for p in pages]
     pages = assign_heading_levels(pages, outline, settings.heading_source)
     pages = join_continued_paragraphs(pages)
     pages = [nest_lists(p) for p in pages]
@@ -58,6 +63,7 @@ def _in_margin(block: Block, page: Page) -> bool:
 def remove_furniture(pages: list[Page]) -> list[Page]:
     """Drop page headers/footers: by layout class, page-number shape, and repetition."""
     repeats: Counter[str] = Counter()
+    labelled: Counter[str] = Counter()  # texts the layout called a page header or footer
     for page in pages:
         keys = {
             _norm_key(b.content.text)
@@ -65,11 +71,14 @@ def remove_furniture(pages: list[Page]) -> list[Page]:
             if (_in_margin(b, page) or b.region.kind.is_furniture) and len(b.content.text) < 200
         }
         repeats.update(keys)
+        labelled.update(
+            {_norm_key(b.content.text) for b in page.blocks if b.region.kind.is_furniture}
+        )
     threshold = max(3, int(0.4 * len(pages)) + 1) if len(pages) >= 3 else None
     out: list[Page] = []
     for page in pages:
         blocks = [_rescued_heading(b, repeats) or b for b in page.blocks]
-        kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold))
+        kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold, labelled))
         out.append(page.model_copy(update={"blocks": kept}))
     return out
 
@@ -85,7 +94,12 @@ def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
     return block.model_copy(update={"region": region})
 
 
-def _is_furniture(block: Block, page: Page, repeats: Counter[str], threshold: int | None) -> bool:
+def _is_furniture(
+    block: Block, page: Page, repeats: Counter[str], threshold: int | None, labelled: Counter[str]
+) -> bool:
+    """Furniture by layout class; in the margins, a page number, a line repeated on many pages,
+    or a line the layout called a running head or foot on two other pages (running heads
+    alternate between odd and even pages, so each repeats on fewer pages)."""
     if block.region.kind.is_furniture:
         return True
     if block.region.kind not in (*_TEXT_KINDS, RegionKind.SECTION_HEADER, RegionKind.TITLE):
@@ -95,7 +109,52 @@ def _is_furniture(block: Block, page: Page, repeats: Counter[str], threshold: in
     text = block.content.text.strip()
     if _PAGE_NUMBER_RE.match(text.strip("*_ -–")):
         return True
+    if labelled[_norm_key(text)] >= 2:
+        return True
     return threshold is not None and repeats[_norm_key(text)] >= threshold
+
+
+def merge_split_headings(page: Page) -> Page:
+    """One heading set on consecutive lines, or cut into a number and a title on one line,
+    becomes one heading block: neighbouring headings of one font size that touch are joined."""
+    out: list[Block] = []
+    for block in page.blocks:
+        if out and _continues_heading(out[-1], block):
+            prev = out[-1]
+            region = prev.region.model_copy(
+                update={
+                    "bbox": prev.region.bbox.union(block.region.bbox),
+                    "kind": min(prev.region.kind, block.region.kind, key=_heading_rank),
+                }
+            )
+            text = f"{prev.content.text.rstrip()} {block.content.text.lstrip()}"
+            out[-1] = _with_text(prev, text).model_copy(update={"region": region})
+        else:
+            out.append(block)
+    if len(out) == len(page.blocks):
+        return page
+    return page.model_copy(update={"blocks": tuple(out)})
+
+
+def _heading_rank(kind: RegionKind) -> int:
+    return 0 if kind == RegionKind.TITLE else 1
+
+
+def _continues_heading(prev: Block, block: Block) -> bool:
+    if not (prev.region.kind.is_heading and block.region.kind.is_heading):
+        return False
+    size_a, size_b = prev.content.font_size_pt, block.content.font_size_pt
+    if not size_a or not size_b or abs(size_a - size_b) > 0.05 * size_a:
+        return False
+    text = block.content.text
+    if _numbering_depth(text) is not None or _ROMAN_RE.match(text):
+        return False  # the next numbered heading, not the rest of this one
+    if len(prev.content.text) + len(text) > 200:
+        return False
+    a, b = prev.region.bbox, block.region.bbox
+    same_line = abs(a.y0 - b.y0) < 0.5 * size_a and 0 <= b.x0 - a.x1 < 3 * size_a
+    next_line = 0 <= b.y0 - a.y1 < 0.8 * size_a and a.x0 < b.x1 and b.x0 < a.x1
+    return same_line or next_line
 
 
 def _outline_levels(outline: Sequence[tuple[int, str, int]]) -> dict[str, int]:
@@ -109,7 +168,13 @@ def _outline_levels(outline: Sequence[tuple[int, str, int]]) -> dict[str, int]:
     return {_norm_key(title): level + offset for level, title, _page in outline if title.strip()}
 
 
-def _numbering_depth(text: str) -> int | None:
+def _numbering_depth(text: str, *, roman_sections: bool = False) -> int | None:
+    """Depth of a heading's section number: ``2`` 1, ``2.1`` 2, ``IV.`` 1; ``B.`` 2 where
+    the document numbers its sections in Roman numerals (IEEE style), else not a number."""
+    if _ROMAN_RE.match(text):
+        return 1
+    if roman_sections and _LETTER_RE.match(text):
+        return 2
     match = _NUMBERED_RE.match(text)
     if not match:
         return None
@@ -153,6 +218,7 @@ def _decide_levels(
         title_seen = True
     size_votes: dict[float, Counter[int]] = {}
     undecided: list[Block] = []
+    roman = sum(1 for b in headings if _ROMAN_RE.match(b.content.text)) >= 2
     for b in headings:
         text = b.content.text
         key = _norm_key(text)
@@ -166,7 +232,7 @@ def _decide_levels(
         if key in from_outline:
             level = from_outline[key]
         elif source in ("auto", "numbering"):
-            depth = _numbering_depth(text)
+            depth = _numbering_depth(text, roman_sections=roman)
             level = depth + 1 if depth is not None else None
         if level is not None:
             levels[b.region.id] = min(level, 6)
@@ -196,22 +262,24 @@ def _promoted_title(headings: list[Block]) -> str | None:
 
 
 def _levels_by_size(blocks: list[Block], votes: dict[float, Counter[int]]) -> dict[str, int]:
-    """Levels from font size: sizes seen on numbered headings vote; others rank by size."""
-    sizes = sorted({round(b.content.font_size_pt or 0) for b in blocks}, reverse=True)
+    """Levels from font size. Sizes seen on numbered headings vote for their level; the other
+    sizes rank around them: clearly smaller than the next larger size, one level deeper;
+    larger than every voted size, one level above the largest (never above ``##``)."""
+    anchors = {size: counter.most_common(1)[0][0] for size, counter in votes.items()}
+    sizes = sorted({round(b.content.font_size_pt or 0) for b in blocks} | set(anchors))
     rank: dict[float, int] = {}
-    cluster_top, level = None, 1
-    for s in sizes:
-        if cluster_top is None or s < 0.9 * cluster_top:
-            cluster_top, level = s, min(level + 1, 4)
+    cluster_top: float | None = None
+    level = 1
+    for s in reversed(sizes):
+        if s in anchors:
+            cluster_top, level = s, anchors[s]
+        elif anchors and s > max(anchors):
+            top = max(anchors)
+            level = max(2, anchors[top] - (1 if top < 0.9 * s else 0))
+        elif cluster_top is None or s < 0.9 * cluster_top:
+            cluster_top, level = s, min(level + 1, 6 if anchors else 4)
         rank[s] = level
-    out: dict[str, int] = {}
-    for b in blocks:
-        size = round(b.content.font_size_pt or 0)
-        if size in votes:
-            out[b.region.id] = votes[size].most_common(1)[0][0]
-        else:
-            out[b.region.id] = rank.get(size, 2)
-    return out
+    return {b.region.id: rank.get(round(b.content.font_size_pt or 0), 2) for b in blocks}
 
 
 def join_continued_paragraphs(pages: list[Page]) -> list[Page]:

@@ -24,6 +24,7 @@ from pdf2md.model import BBox, Region, RegionKind
 _FIRST = (RegionKind.PAGE_HEADER,)
 _LAST = (RegionKind.FOOTNOTE, RegionKind.PAGE_FOOTER)
 _MIN_GUTTER_PT = 4.0
+_ALIGN_PT = 6.0
 
 
 def order_regions(regions: Sequence[Region], page_width_pt: float) -> list[Region]:
@@ -105,6 +106,10 @@ def _group_bands(bands: list[list[Region]]) -> list[list[Region]]:
         if groups and gutters:
             shared = _intersect_intervals(gutters, band_free)
             shared = [(a, b) for a, b in shared if b - a >= _MIN_GUTTER_PT]
+            if not shared and _within_columns(band, groups[-1], gutters):
+                # a band that lies in one column only (a heading in the other column's
+                # paragraph gap) has no inner gutter of its own, yet keeps the group's
+                shared = gutters
             if shared:
                 groups[-1].extend(band)
                 gutters = shared
@@ -112,6 +117,26 @@ def _group_bands(bands: list[list[Region]]) -> list[list[Region]]:
         groups.append(list(band))
         gutters = band_free
     return groups
+
+
+def _within_columns(
+    band: list[Region], group: list[Region], gutters: list[tuple[float, float]]
+) -> bool:
+    """True where no region of ``band`` crosses a gutter of ``group`` and each starts where
+    some region of ``group`` on the same side of the gutters starts (the column's left edge)."""
+    cuts = [(a + b) / 2 for a, b in gutters]
+
+    def side(box: BBox) -> int:
+        return sum(1 for c in cuts if box.center[0] > c)
+
+    for r in band:
+        if any(r.bbox.x0 < b and r.bbox.x1 > a for a, b in gutters):
+            return False
+        if not any(
+            side(g.bbox) == side(r.bbox) and abs(g.bbox.x0 - r.bbox.x0) <= _ALIGN_PT for g in group
+        ):
+            return False
+    return True
 
 
 def _split_columns(group: list[Region]) -> list[list[Region]] | None:

@@ -261,25 +261,24 @@ def close_frame(
         return hs, vs
     left, right = min(h[1] for h in hs), max(h[2] for h in hs)
     top, bottom = min(v[1] for v in vs), max(v[2] for v in vs)
-    added_v: list[Segment] = []
-    for edge, reaches in (
-        (left, lambda h: h[1] <= left + 2.0),
-        (right, lambda h: h[2] >= right - 2.0),
-    ):
-        if all(abs(v[0] - edge) > 2.0 for v in vs):
-            ys = [h[0] for h in hs if reaches(h)]
-            if len(ys) >= 2:
-                added_v.append((edge, min(ys), max(ys)))
-    added_h: list[Segment] = []
-    for edge, reaches in (
-        (top, lambda v: v[1] <= top + 2.0),
-        (bottom, lambda v: v[2] >= bottom - 2.0),
-    ):
-        if all(abs(h[0] - edge) > 2.0 for h in hs):
-            xs = [v[0] for v in vs if reaches(v)]
-            if len(xs) >= 2:
-                added_h.append((edge, min(xs), max(xs)))
+    added_v = _closing_rules(vs, hs, left, right)
+    added_h = _closing_rules(hs, vs, top, bottom)
     return hs + added_h, vs + added_v
+
+
+def _closing_rules(
+    across: Sequence[Segment], along: Sequence[Segment], low: float, high: float
+) -> list[Segment]:
+    """Rules at ``low`` and ``high`` (the ends of the ``along`` rules) where no ``across``
+    rule stands there, spanning the ``along`` rules that reach that end."""
+    added: list[Segment] = []
+    for edge, at_low in ((low, True), (high, False)):
+        if any(abs(r[0] - edge) <= 2.0 for r in across):
+            continue
+        ends = [r[0] for r in along if (r[1] <= low + 2.0 if at_low else r[2] >= high - 2.0)]
+        if len(ends) >= 2:
+            added.append((edge, min(ends), max(ends)))
+    return added
 
 
 def ruled_slots(

@@ -87,3 +87,22 @@ def attach_bullets(lines: Sequence[TextLine]) -> list[TextLine]:
         merged = replace(item, spans=(glyph, *item.spans), bbox=item.bbox.union(bullet.bbox))
         out = [merged if ln is item else ln for ln in out]
     return out
+
+
+def text_x0(line: TextLine) -> float:
+    """Where the line's text starts: its box's left edge, moved past leading spaces.
+
+    Japanese and Chinese paragraphs are often indented with an ideographic space (U+3000)
+    rather than by position; the line's box starts at the space. The space's width is taken
+    as the span's mean advance per character.
+    """
+    x0 = line.bbox.x0
+    for span in line.spans:
+        text = span.text
+        if not text:
+            continue
+        lead = len(text) - len(text.lstrip())
+        if lead < len(text):
+            return x0 + lead * span.bbox.width / len(text) if lead else x0
+        x0 = span.bbox.x1  # an all-space span: the text starts after it
+    return x0

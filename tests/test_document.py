@@ -5,6 +5,7 @@ from __future__ import annotations
 from pdf2md.document import (
     assign_heading_levels,
     join_continued_paragraphs,
+    merge_split_headings,
     nest_lists,
     remove_furniture,
 )
@@ -87,3 +88,101 @@ def test_list_nesting_from_indentation() -> None:
     )
     texts = [b.content.text for b in nest_lists(page).blocks]
     assert texts == ["- top", "  - inner", "- top again"]
+
+
+def test_heading_set_on_two_lines_is_one_heading() -> None:
+    h = RegionKind.SECTION_HEADER
+    page = _page(
+        0,
+        _block("a", h, "ACCELERATED 3D RESISTIVITY", BBox(83, 99, 529, 114), size=13.8),
+        _block("b", h, "WITH A JACOBIAN-FREE APPROACH", BBox(133, 119, 479, 134), size=13.8),
+        _block("c", h, "1 Introduction", BBox(72, 140, 155, 152), size=13.8),
+        _block("d", RegionKind.TEXT, "Body text.", BBox(72, 160, 540, 300), size=10),
+        _block("n", h, "3", BBox(73, 431, 81, 441), size=13.5),
+        _block("t", h, "Results", BBox(99, 431, 145, 443), size=13.5),
+        _block("s", h, "Other", BBox(72, 450, 145, 460), size=10),
+    )
+    out = merge_split_headings(page)
+    assert [(b.region.id, b.content.text) for b in out.blocks] == [
+        ("a", "ACCELERATED 3D RESISTIVITY WITH A JACOBIAN-FREE APPROACH"),
+        ("c", "1 Introduction"),
+        ("d", "Body text."),
+        ("n", "3 Results"),
+        ("s", "Other"),
+    ]
+    assert out.blocks[0].region.bbox == BBox(83, 99, 529, 134)
+
+
+def test_roman_sections_with_lettered_subsections() -> None:
+    box = BBox(50, 100, 300, 112)
+    h = RegionKind.SECTION_HEADER
+    page = _page(
+        0,
+        _block("i", h, "I. INTRODUCTION", box, size=8),
+        _block("ii", h, "II. MATERIALS", box, size=8),
+        _block("a", h, "A. Sensors", box, size=10),
+        _block("c", h, "C. Algorithm structure", box, size=10),
+        _block("iv", h, "IV. CONCLUSION", box, size=8),
+    )
+    out = assign_heading_levels([page], [], "auto")
+    levels = {b.region.id: b.region.level for b in out[0].blocks}
+    assert levels == {"i": 2, "ii": 2, "a": 3, "c": 3, "iv": 2}
+
+
+def test_unnumbered_heading_smaller_than_numbered_sits_below_it() -> None:
+    box = BBox(50, 100, 300, 112)
+    h = RegionKind.SECTION_HEADER
+    page = _page(
+        0,
+        _block("s1", h, "1 Introduction", box, size=13.5),
+        _block("sub", h, "(1) The revised law", box, size=12.5),
+        _block("s2", h, "2 Problems", box, size=13.5),
+        _block("small", h, "Remarks", box, size=10),
+    )
+    out = assign_heading_levels([page], [], "auto")
+    levels = {b.region.id: b.region.level for b in out[0].blocks}
+    assert levels == {"s1": 2, "sub": 3, "s2": 2, "small": 4}
+
+
+def test_headings_larger_than_numbered_ones_never_rank_below_them() -> None:
+    box = BBox(50, 100, 300, 112)
+    h = RegionKind.SECTION_HEADER
+    page = _page(
+        0,
+        _block("title", h, "A Book", box, size=40),
+        _block("part", h, "Part One", box, size=34),
+        _block("chapter", h, "Securing the data", box, size=28),
+        _block("preface", h, "Preface", box, size=24),
+        _block("s", h, "1.1 Fundamentals", box, size=16),
+        _block("ss", h, "1.3.1 Existing control", box, size=13),
+        _block("minor", h, "Column mask", box, size=12),
+    )
+    out = assign_heading_levels([page], [], "auto")
+    levels = {b.region.id: b.region.level for b in out[0].blocks}
+    assert levels == {
+        "title": 1,
+        "part": 2,
+        "chapter": 2,
+        "preface": 2,
+        "s": 3,
+        "ss": 4,
+        "minor": 4,
+    }
+
+
+def test_margin_line_the_layout_called_a_footer_elsewhere_is_furniture() -> None:
+    # a running foot seen on fewer pages than the repetition threshold (it alternates with
+    # other feet), which the layout labelled a footer on two other pages
+    pages = []
+    for i in range(10):
+        foot = f"{i + 1} Access Control in DB2" if i in (1, 3, 9) else f"Chapter {i}. Rows"
+        kind = RegionKind.PAGE_FOOTER if i < 8 else RegionKind.SECTION_HEADER
+        pages.append(
+            _page(
+                i,
+                _block(f"b{i}", RegionKind.TEXT, f"Body {i}.", BBox(50, 100, 500, 600), i),
+                _block(f"f{i}", kind, foot, BBox(65, 755, 340, 764), i, size=10),
+            )
+        )
+    out = remove_furniture(pages)
+    assert [[b.content.text for b in p.blocks] for p in out] == [[f"Body {i}."] for i in range(10)]

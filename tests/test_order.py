@@ -89,3 +89,29 @@ def test_grid_of_cards_reads_row_by_row() -> None:
         _r("t4", 320, 280, 560, 360),
     ]
     assert _ids(regions) == ["h1", "t1", "h2", "t2", "h3", "t3", "h4", "t4"]
+
+
+def test_heading_in_right_column_gap_keeps_column_group() -> None:
+    # the right column's heading falls in a paragraph gap of the left column: that band has
+    # regions in one column only, and must not end the two-column group
+    h = RegionKind.SECTION_HEADER
+    regions = [
+        _r("L1", 50, 100, 290, 369),
+        _r("R1", 320, 100, 560, 357),
+        _r("Rh", 320, 373, 400, 382, h),
+        _r("L2", 50, 385, 290, 600),
+        _r("R2", 320, 387, 560, 600),
+    ]
+    assert _ids(regions) == ["L1", "L2", "R1", "Rh", "R2"]
+
+
+def test_band_off_the_column_edges_still_ends_the_group() -> None:
+    # a narrow line that starts at no column's left edge is not part of the columns
+    regions = [
+        _r("L1", 50, 100, 290, 300),
+        _r("R1", 320, 100, 560, 300),
+        _r("mid", 120, 310, 240, 320),
+        _r("L2", 50, 330, 290, 500),
+        _r("R2", 320, 330, 560, 500),
+    ]
+    assert _ids(regions) == ["L1", "R1", "mid", "L2", "R2"]

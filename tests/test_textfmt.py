@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pdf2md.recognise.textfmt import join_rows, normalise_text
+from pdf2md.model import BBox
+from pdf2md.recognise.textfmt import join_rows, normalise_text, paragraph_breaks
+from pdf2md.source import TextLine, TextSpan
+
+
+def _line(text: str, x0: float, y0: float, size: float = 9.0) -> TextLine:
+    box = BBox(x0, y0, x0 + size * len(text), y0 + size)
+    span = TextSpan(text, box, "MS-Mincho", size, 0, 0, y0 + 0.8 * size)
+    return TextLine(box, (span,), 0)
 
 
 def test_dehyphenation_only_for_split_words() -> None:
@@ -45,3 +53,15 @@ def test_tex_accents_read_as_accented_letters(tmp_path: Path) -> None:
     pdf = compile_fixture("accents", tmp_path)
     md = convert(pdf).markdown
     assert "Jäger wrote a naïve note with Erdős in Français at the café of Gísli." in md, md
+
+
+def test_paragraph_indented_with_an_ideographic_space_starts_a_new_paragraph() -> None:
+    # a short label line, then a paragraph whose first line starts with U+3000 (the line's box
+    # starts at the space, at the same x as the label)
+    rows = [
+        [_line("敷金及び保証金", 78, 51)],
+        [_line("\u3000敷金及び保証金の時価については、将来キャッシュ", 78, 62)],
+        [_line("価値により算定しており、レベル2の時価に分類。", 78, 73)],
+    ]
+    region = BBox(78, 51, 78 + 9 * 26, 82)
+    assert paragraph_breaks(rows, region) == [1]

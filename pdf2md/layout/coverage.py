@@ -2,7 +2,9 @@
 
 Layout models miss things: a line of text outside every region would vanish from the output.
 :func:`cover_orphan_lines` adds a TEXT region for each cluster of such lines, and
-:func:`cover_orphan_images` a FIGURE region for each picture the model did not see.
+:func:`cover_orphan_images` a FIGURE region for each picture the model did not see;
+:func:`snap_to_lines` grows a region over the lines centred in it (a box that hugs the ink of
+one short line holds too little of the line for the recogniser to read it).
 """
 
 from __future__ import annotations
@@ -12,11 +14,40 @@ from collections.abc import Sequence
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.source import PageView, TextLine
 
+_CONTAINERS = (RegionKind.TABLE, RegionKind.FIGURE, RegionKind.EQUATION)
+
 
 def _covered(line: TextLine, regions: Sequence[Region]) -> bool:
     return any(line.bbox.overlap_ratio(r.bbox) >= 0.5 for r in regions) or any(
         r.bbox.contains_point(*line.bbox.center) for r in regions
     )
+
+
+def snap_to_lines(regions: list[Region], lines: Sequence[TextLine]) -> list[Region]:
+    """Grow each text-like region over the lines centred in it that it holds less than half of.
+
+    A model's box hugs the ink, while a text line's box spans the font's full height: around a
+    short line (a heading of one word) the region can hold under half of the line, and the
+    recogniser, which reads the lines mostly inside a region, would find nothing there.
+    """
+    boxes = [r.bbox for r in regions]
+    out: list[Region] = []
+    for region in regions:
+        if region.kind in _CONTAINERS:
+            out.append(region)
+            continue
+        grown = region.bbox
+        for line in lines:
+            box = line.bbox
+            if (
+                line.text.strip()
+                and region.bbox.contains_point(*box.center)
+                and box.overlap_ratio(region.bbox) < 0.5
+                and not any(box.overlap_ratio(other) >= 0.5 for other in boxes)
+            ):
+                grown = grown.union(box)
+        out.append(region if grown == region.bbox else region.model_copy(update={"bbox": grown}))
+    return out
 
 
 def cover_orphan_lines(
@@ -77,7 +108,7 @@ def cover_orphan_images(
 def drop_nested(regions: list[Region]) -> list[Region]:
     """Remove regions that lie almost wholly inside a larger region of the same kind, and
     text-like regions inside tables, figures or equations (their text belongs to those)."""
-    containers = (RegionKind.TABLE, RegionKind.FIGURE, RegionKind.EQUATION)
+    containers = _CONTAINERS
     keep: list[Region] = []
     for r in regions:
         absorbed = False

@@ -17,7 +17,7 @@ from pdf2md.layout.refine import equation_not_text
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView, TextLine
-from pdf2md.textlines import attach_bullets, visual_rows
+from pdf2md.textlines import attach_bullets, text_x0, visual_rows
 
 
 class HeuristicLayoutOptions(BaseModel):
@@ -78,6 +78,60 @@ def _split_block(lines: list[TextLine]) -> list[list[TextLine]]:
     return groups
 
 
+def _continues_paragraph(prev: list[TextLine], group: list[TextLine]) -> bool:
+    """True where ``group`` (another text block) holds the next lines of ``prev``'s paragraph.
+
+    Some PDFs set every line as a block of its own. A line continues the paragraph above it
+    when it follows at the paragraph's line pitch, in the same size and weight, starts at the
+    paragraph's left edge (the first line may be indented), and the line above runs to the
+    right edge (a short line ends a paragraph).
+    """
+    last, first = prev[-1], group[0]
+    size = last.size
+    if not size or round(first.size) != round(size) or last.block_index == first.block_index:
+        return False
+    if BULLET_RE.match(first.text) or _all_bold(last) != _all_bold(first):
+        return False
+    if not 0 < first.bbox.y0 - last.bbox.y0 <= 1.8 * size or first.bbox.y0 < last.bbox.y1 - 1:
+        return False
+    body = prev[1:] or prev
+    left = min(text_x0(ln) for ln in body)
+    if len(prev) == 1:  # a first line may be indented: the next starts left of it, or level
+        if not -2 <= text_x0(last) - text_x0(first) <= 3 * size:
+            return False
+    elif abs(text_x0(first) - left) > 2:
+        return False
+    right = max(ln.bbox.x1 for ln in (*prev, *group))
+    return last.bbox.x1 >= right - 1.5 * size
+
+
+def _in_body_flow(page: PageView, group: list[TextLine], body_pt: float, margin: float) -> bool:
+    """True where a line in the top margin is the first line of the body: set in the body
+    size, and followed at the body's line pitch by a line below the margin that starts near
+    it. A running head is set apart from the body by space (and often a smaller size or
+    another alignment); a stack of running heads is followed by another line in the margin.
+    """
+    last = group[-1]
+    if last.size < 0.95 * body_pt:
+        return False
+    below = [
+        ln
+        for ln in page.lines
+        if ln.bbox.y0 >= last.bbox.y1 - 1
+        and ln.bbox.x0 < last.bbox.x1
+        and last.bbox.x0 < ln.bbox.x1
+    ]
+    if not below:
+        return False
+    nxt = min(below, key=lambda ln: ln.bbox.y0)
+    return (
+        nxt.bbox.y1 > margin
+        and nxt.bbox.y0 - last.bbox.y0 <= 1.8 * last.size
+        and abs(nxt.size - last.size) <= 0.1 * last.size
+        and abs(nxt.bbox.x0 - group[0].bbox.x0) <= 3 * last.size
+    )
+
+
 class HeuristicLayout:
     """Layout backend ``text-heuristic``."""
 
@@ -103,7 +157,11 @@ class HeuristicLayout:
             by_block.setdefault(line.block_index, []).append(line)
         groups: list[list[TextLine]] = []
         for lines in by_block.values():
-            groups.extend(_split_block(lines))
+            for group in _split_block(lines):
+                if groups and _continues_paragraph(groups[-1], group):
+                    groups[-1] = groups[-1] + group
+                else:
+                    groups.append(group)
         return groups
 
     def _figures(self, page: PageView, tables: Sequence[BBox]) -> list[BBox]:
@@ -158,7 +216,7 @@ class HeuristicLayout:
         # running heads and folios are set no larger than the body; a bigger line at the top
         # of a page is a heading that happens to sit high
         if len(group) <= 2 and len(text) < 120 and group_size <= 1.05 * size:
-            if box.y1 <= margin:
+            if box.y1 <= margin and not _in_body_flow(page, group, size, margin):
                 return RegionKind.PAGE_HEADER
             if box.y0 >= page.height_pt - margin:
                 return RegionKind.PAGE_FOOTER

@@ -17,7 +17,12 @@ from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, parse_options
 from pdf2md.errors import BackendUnavailable
-from pdf2md.layout.coverage import cover_orphan_images, cover_orphan_lines, drop_nested
+from pdf2md.layout.coverage import (
+    cover_orphan_images,
+    cover_orphan_lines,
+    drop_nested,
+    snap_to_lines,
+)
 from pdf2md.layout.refine import (
     equation_not_text,
     heading_not_caption,
@@ -98,7 +103,8 @@ class PymupdfLayout:
                     detector=self.name,
                 )
             )
-        regions = [_demote_plain_header(r, page, size) for r in drop_nested(regions)]
+        regions = snap_to_lines(drop_nested(regions), page.lines)
+        regions = [_demote_plain_header(r, page, size) for r in regions]
         regions = [equation_not_text(heading_not_caption(r, page), page) for r in regions]
         regions = [part for r in regions for part in split_figure_captions(r, page)]
         regions = [text_not_figure(r, page) for r in regions]
@@ -108,12 +114,12 @@ class PymupdfLayout:
         )
 
 
-_NUMBERED = re.compile(r"^\s*(?:\d+(?:\.\d+)*|[IVXLC]+)\.?\s+\S")
+_NUMBERED = re.compile(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVXLC]+)\.?|\(?\d+\))\s+\S")
 
 
 def _demote_plain_header(region: Region, page: PageView, body_pt: float) -> Region:
-    """A "section header" in the body font, neither bold, larger, numbered nor in capitals
-    (an author line, a lead-in phrase) is text."""
+    """A "section header" in the body font, neither bold, italic, larger, numbered nor in
+    capitals (an author line, a lead-in phrase) is text."""
     if region.kind != RegionKind.SECTION_HEADER:
         return region
     lines = page.lines_in(region.bbox)
@@ -121,7 +127,7 @@ def _demote_plain_header(region: Region, page: PageView, body_pt: float) -> Regi
     if not spans:
         return region
     text = " ".join(ln.text.strip() for ln in lines)
-    bold = all(s.is_bold for s in spans)
+    bold = all(s.is_bold for s in spans) or all(s.is_italic for s in spans)
     larger = max(s.size for s in spans) >= 1.1 * body_pt
     letters = [c for c in text if c.isalpha()]
     capitals = bool(letters) and all(c.isupper() for c in letters)

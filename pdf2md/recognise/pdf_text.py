@@ -134,16 +134,17 @@ class PdfTextRecogniser:
         writer = self._math_writer(crop)
         plain = [normalise_text(" ".join(ln.text for ln in r)) for r in rows]
         items: list[list[list[TextLine]]] = []
-        markers: list[str] = []
+        starts: list[str] = []
         for row, raw in zip(rows, plain):
             if BULLET_RE.match(raw) or not items:
                 items.append([])
-                markers.append(_list_marker(raw))
+                starts.append(raw)
             items[-1].append(row)
-        return "\n".join(
-            f"{m} {_strip_marker(_item_text(item, links, crop, writer))}"
-            for m, item in zip(markers, items)
-        )
+        out: list[str] = []
+        for item, raw in zip(items, starts):
+            text = _item_text(item, links, crop, writer)
+            out.append(f"{_list_marker(raw)} {text if _lettered(raw) else _strip_marker(text)}")
+        return "\n".join(out)
 
 
 def _item_text(
@@ -158,6 +159,13 @@ def _list_marker(raw: str) -> str:
     if match and match.group(1).isdigit():
         return f"{int(match.group(1))}."
     return "-"
+
+
+def _lettered(raw: str) -> bool:
+    """An item labelled ``a.``, ``(b)`` or ``iv)``: Markdown numbers lists only with digits,
+    so the label stays in the text (``- d. Breakup of ...``) rather than being lost."""
+    match = _ENUM_RE.match(raw)
+    return match is not None and not match.group(1).isdigit()
 
 
 _MATH_BULLET_RE = re.compile(r"^\$\\(?:bullet|cdot|circ|ast|star|diamond)\$\s*")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from pdf2md.model import BBox
 from pdf2md.source import Link, TextChar, TextLine, TextSpan
+from pdf2md.textlines import text_x0
 
 # Characters that PDFs produce and readers do not want: soft hyphens, odd spaces, private-use
 # bullets. Ligatures are expanded by the extraction flags; NFKC below catches the rest.
@@ -313,7 +314,7 @@ def paragraph_breaks(rows: Sequence[Sequence[TextLine]], region: BBox) -> list[i
     breaks: list[int] = []
     for i in range(1, len(rows)):
         big_gap = gaps[i - 1] > max(usual + 0.6 * line_h, 0.8 * line_h)
-        x_start = min(ln.bbox.x0 for ln in rows[i])
+        x_start = min(text_x0(ln) for ln in rows[i])
         prev_end = max(ln.bbox.x1 for ln in rows[i - 1])
         indented = x_start > region.x0 + 0.8 * line_h and prev_end < region.x1 - 2 * line_h
         if big_gap or indented:

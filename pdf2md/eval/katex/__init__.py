@@ -139,9 +139,7 @@ def formula_contained(
     """
     if normalize_latex(reference) == normalize_latex(candidate):
         return True
-    ref, cand = (renderer or default_renderer()).render_many(
-        [(reference, True), (candidate, True)]
-    )
+    ref, cand = (renderer or default_renderer()).render_many([(reference, True), (candidate, True)])
     if ref is None or cand is None:
         return False
     if ref == cand:
