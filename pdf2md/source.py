@@ -89,12 +89,12 @@ class TextLine:
     block_index: int
     direction: tuple[float, float] = (1.0, 0.0)
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The line's plain text."""
         return "".join(s.text for s in self.spans)
 
-    @property
+    @cached_property
     def size(self) -> float:
         """The dominant font size (by character count)."""
         best: dict[float, int] = {}

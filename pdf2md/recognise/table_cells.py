@@ -8,6 +8,7 @@ returns a :class:`~pdf2md.tables.TableGrid` without empty rows and columns.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -93,8 +94,11 @@ def hides_structure(boxes: Sequence[CellBox], words: Sequence[Word]) -> bool:
     numbers.
     """
     by_row: dict[int, list[set[int]]] = {}
-    for box in boxes:
-        inside = [w for w in words if box.bbox.contains_point(*w.bbox.center)]
+    by_y = sorted(range(len(words)), key=lambda i: words[i].bbox.center[1])
+    ys = [words[i].bbox.center[1] for i in by_y]
+    for box in boxes:  # the words of the box's rows, in text-layer order
+        band = sorted(by_y[bisect_left(ys, box.bbox.y0) : bisect_right(ys, box.bbox.y1)])
+        inside = [words[i] for i in band if box.bbox.contains_point(*words[i].bbox.center)]
         if box.col_span > 1 and _has_hidden_columns(inside):
             return True
         centres = set(_line_centres(inside))
