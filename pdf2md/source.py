@@ -12,11 +12,11 @@ import ctypes
 import hashlib
 import io
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pymupdf
 
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from PIL import Image
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Ligatures expanded (no TEXT_PRESERVE_LIGATURES); images and vector paths not inlined.
 _TEXT_FLAGS = (
@@ -145,6 +147,14 @@ class PageView:
     page: pymupdf.Page
     page_index: int
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """A value computed once per page by another stage (``make()``), kept as long
+        as the page view; ``key`` names it (``"module.what"``)."""
+        if key not in self._cache:
+            self._cache[key] = make()
+        value: T = self._cache[key]
+        return value
 
     @property
     def width_pt(self) -> float:

@@ -17,6 +17,7 @@ import pymupdf
 
 from pdf2md.math import symbols
 from pdf2md.model import BBox
+from pdf2md.source import PageView
 
 _FLAGS = (
     pymupdf.TEXT_PRESERVE_WHITESPACE
@@ -78,17 +79,46 @@ class Atom:
         return (self.box.y0 + self.box.y1) / 2
 
 
-def read_atoms(page: pymupdf.Page, bbox: BBox, rules: Iterable[BBox]) -> list[Atom]:
+class PageGlyphs:
+    """A page's glyphs with exact boxes, extracted once and looked up by area.
+
+    Reading a formula used to extract a clipped text page per formula, which costs a full
+    pass over the page's content stream each time; one extraction serves them all.
+    """
+
+    def __init__(self, page: pymupdf.Page) -> None:
+        self.page = page
+        self._lines: list[tuple[BBox, list[dict[str, Any]]]] | None = None
+
+    def spans_near(self, bbox: BBox) -> list[dict[str, Any]]:
+        """PyMuPDF ``rawdict`` spans of the lines that touch ``bbox``, in page order."""
+        if self._lines is None:
+            raw: dict[str, Any] = self.page.get_text(  # type: ignore[no-untyped-call]
+                "rawdict", flags=_FLAGS
+            )
+            self._lines = [
+                (BBox(*line["bbox"]), list(line.get("spans", ())))
+                for block in raw.get("blocks", ())
+                for line in block.get("lines", ())
+            ]
+        return [
+            span
+            for box, spans in self._lines
+            if not (box.x1 < bbox.x0 or box.x0 > bbox.x1 or box.y1 < bbox.y0 or box.y0 > bbox.y1)
+            for span in spans
+        ]
+
+
+def page_glyphs(view: PageView) -> PageGlyphs:
+    """The page's :class:`PageGlyphs`, made once per page view."""
+    return view.memo("pdf2md.math.glyphs", lambda: PageGlyphs(view.page))
+
+
+def read_atoms(glyphs: PageGlyphs, bbox: BBox, rules: Iterable[BBox]) -> list[Atom]:
     """Every glyph whose centre lies in ``bbox``, plus the thin horizontal rules in it."""
-    clip = pymupdf.Rect(*bbox.pad(1.0))  # type: ignore[no-untyped-call]
-    raw: dict[str, Any] = page.get_text(  # type: ignore[no-untyped-call]
-        "rawdict", flags=_FLAGS, clip=clip
-    )
     atoms: list[Atom] = []
-    for block in raw.get("blocks", ()):
-        for line in block.get("lines", ()):
-            for span in line.get("spans", ()):
-                atoms.extend(_span_atoms(span, bbox))
+    for span in glyphs.spans_near(bbox.pad(1.0)):
+        atoms.extend(_span_atoms(span, bbox))
     atoms = merge_negations(merge_pieces(atoms))
     for rule in rules:
         if bbox.contains_point(*rule.center) and rule.width > 1.0:

@@ -19,7 +19,7 @@ from typing import Any
 import pymupdf
 
 from pdf2md.math import layout
-from pdf2md.math.glyphs import Atom, Role, read_atoms
+from pdf2md.math.glyphs import Atom, PageGlyphs, Role, read_atoms
 from pdf2md.math.tokens import join_tokens
 from pdf2md.model import BBox
 from pdf2md.source import TextSpan
@@ -32,12 +32,14 @@ class PageMath:
     """A page's glyphs and rules, for inline runs that need them.
 
     Attributes:
-        page: the raw PyMuPDF page (glyphs are read from it with exact boxes).
+        page: the raw PyMuPDF page.
         rules: thin horizontal rules on the page (fraction bars, overlines), in points.
+        glyphs: the page's glyphs with exact boxes (see :class:`PageGlyphs`).
     """
 
     page: pymupdf.Page
     rules: tuple[BBox, ...]
+    glyphs: PageGlyphs
 
     def wants(self, box: BBox, spans: Sequence[TextSpan], marked: bool, size: float) -> bool:
         """True where the run in ``box`` has structure the span reader cannot express: it is
@@ -61,7 +63,7 @@ class PageMath:
         not all be read."""
         area = BBox(box.x0 - 0.5, box.y0 - 0.3 * size, box.x1 + 0.5, box.y1 + 0.15 * size)
         rules = [r for r in self.rules if self._rule_inside(r, box, size)]
-        atoms = [a for a in read_atoms(self.page, area, rules) if _on_line(a, base, size)]
+        atoms = [a for a in read_atoms(self.glyphs, area, rules) if _on_line(a, base, size)]
         found = [a for a in atoms if a.role is not Role.RULE]
         # a script the line grouping left on a line of its own may turn up here: allow a few
         small = sum(a.size < size * 0.9 for a in found)

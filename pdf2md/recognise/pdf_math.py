@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.math.formula import formula_from_atoms
-from pdf2md.math.glyphs import plain_text, read_atoms
+from pdf2md.math.glyphs import page_glyphs, plain_text, read_atoms
 from pdf2md.model import BBox, Content
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class PdfMathRecogniser:
         if not crop.text_layer_ok:
             return None
         box = crop.bbox.pad(self.options.pad_pt)
-        atoms = read_atoms(crop.page.page, box, _rules(crop, box))
+        atoms = read_atoms(page_glyphs(crop.page), box, _rules(crop, box))
         formula = formula_from_atoms(atoms)
         if formula is None:
             return None

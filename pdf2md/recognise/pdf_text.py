@@ -15,6 +15,7 @@ from dataclasses import replace
 from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
+from pdf2md.math.glyphs import page_glyphs
 from pdf2md.math.inline import inline_markdown
 from pdf2md.math.joins import join_split_formulas
 from pdf2md.math.lines import merge_script_lines
@@ -116,7 +117,9 @@ class PdfTextRecogniser:
             return None
         body = crop.page.body_size_pt
         drawn = [d.bbox for d in crop.page.drawings if d.is_rule]
-        page = PageMath(crop.page.page, page_rules(drawn, crop.page.image_boxes))
+        page = PageMath(
+            crop.page.page, page_rules(drawn, crop.page.image_boxes), page_glyphs(crop.page)
+        )
 
         def write(row: Sequence[TextLine]) -> str | None:
             if len(row) == 1:
