@@ -276,12 +276,19 @@ class PageView:
 
     def lines_in(self, bbox: BBox, min_overlap: float = 0.5) -> list[TextLine]:
         """Lines whose area lies at least ``min_overlap`` inside ``bbox``, in stream order."""
-        return [
-            ln
-            for ln in self.lines
-            if ln.bbox.overlap_ratio(bbox) >= min_overlap
-            or (ln.bbox.area == 0 and bbox.contains_point(*ln.bbox.center))
-        ]
+        if min_overlap <= 0:
+            return list(self.lines)
+        x0, y0, x1, y1 = bbox
+        out: list[TextLine] = []
+        for ln in self.lines:
+            box = ln.bbox
+            if box.x1 < x0 or box.x0 > x1 or box.y1 < y0 or box.y0 > y1:
+                continue  # apart: no overlap (the cheap test first; most lines are elsewhere)
+            if box.overlap_ratio(bbox) >= min_overlap or (
+                box.area == 0 and bbox.contains_point(*box.center)
+            ):
+                out.append(ln)
+        return out
 
     @cached_property
     def _char_lines(self) -> tuple[tuple[BBox, tuple[TextChar, ...]], ...]:
