@@ -41,6 +41,7 @@ from pdf2md.batch.converter import (
 )
 from pdf2md.batch.language import detect_language
 from pdf2md.batch.task import Outcome, Task, failed_outcome, process_document
+from pdf2md.batch.threads import limit_onnx_threads
 from pdf2md.errors import ConfigError, Pdf2mdError
 
 
@@ -377,7 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cpus", default=None, help="comma-separated cores to run on")
     args = parser.parse_args(argv)
     if args.cpus and hasattr(os, "sched_setaffinity"):  # before any thread pool starts
-        os.sched_setaffinity(0, {int(c) for c in args.cpus.split(",")})
+        cpus = {int(c) for c in args.cpus.split(",")}
+        os.sched_setaffinity(0, cpus)
+        limit_onnx_threads(len(cpus))
     if args.rlimit_as_mb:
         import resource
 

@@ -106,3 +106,29 @@ def test_pinned_worker_runs_on_its_cores(tmp_path: Path, monkeypatch: pytest.Mon
     (outcome,) = outcomes
     first = min(os.sched_getaffinity(0))
     assert outcome.markdown == f"[{first}] 1"
+
+
+def test_limited_onnx_sessions_use_the_workers_cores() -> None:
+    """In its own process: the replacement is for worker processes only."""
+    import subprocess
+
+    code = """
+import onnxruntime as ort
+from pathlib import Path
+import pymupdf.layout.onnx as layout_onnx
+from pdf2md.batch.threads import limit_onnx_threads
+assert limit_onnx_threads(1)
+model = next((Path(layout_onnx.__file__).parent.parent / "resources" / "onnx").glob("*.onnx"))
+session = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+options = session.get_session_options()
+print(options.intra_op_num_threads, options.inter_op_num_threads)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["1", "1"]
