@@ -342,3 +342,22 @@ def test_page_with_sideways_text_is_turned_upright(
         "First line of a paragraph stored sideways on the page that continues on a "
         "[second](https://example.org) line here.\n"
     )
+
+
+def _slide(doc: pymupdf.Document) -> None:
+    """A slide: filled shapes as the whole background and behind the text, text over them."""
+    page = doc.new_page(width=720, height=540)
+    page.draw_rect(page.rect, color=None, fill=(0.9, 0.94, 0.98))
+    page.draw_rect(pymupdf.Rect(24, 60, 696, 130), color=None, fill=(0.7, 0.8, 0.95))
+    page.draw_rect(pymupdf.Rect(24, 170, 696, 240), color=None, fill=(0.8, 0.9, 0.8))
+    page.insert_text((80, 100), "Agenda", fontsize=32)
+    page.insert_text((80, 200), "The share table cuts food waste at lunch time.", fontsize=18)
+
+
+@pytest.mark.parametrize("profile", ["default", "fast"])
+def test_text_over_a_background_drawing_is_read(
+    make_pdf: Callable[..., Path], profile: str
+) -> None:
+    md = convert(make_pdf("slide.pdf", _slide), profile=profile).markdown
+    assert "Agenda" in md and "The share table cuts food waste at lunch time." in md, md
+    assert "![" not in md

@@ -73,6 +73,15 @@ def cover_orphan_lines(
     return regions + extra
 
 
+def is_backdrop(box: BBox, page: PageView) -> bool:
+    """True for a picture or drawing behind the page rather than on it: one covering most of
+    the page (a slide's or a form's background), or one with text printed over it."""
+    if box.area > 0.8 * page.bbox.area:
+        return True
+    over = sum(line.bbox.intersect(box).area for line in page.lines if line.text.strip())
+    return over > 0.2 * box.area
+
+
 def cover_orphan_images(
     regions: list[Region], page: PageView, *, detector: str, min_ratio: float = 0.01
 ) -> list[Region]:
@@ -85,12 +94,9 @@ def cover_orphan_images(
     extra: list[Region] = []
     for n, box in enumerate(page.image_boxes):
         box = box.clip(page.bbox)
-        if not min_ratio * page_area <= box.area <= 0.8 * page_area:
+        if box.area < min_ratio * page_area or is_backdrop(box, page):
             continue
         if any(box.overlap_ratio(r.bbox) >= 0.5 for r in [*regions, *extra]):
-            continue
-        over = sum(line.bbox.intersect(box).area for line in page.lines if line.text.strip())
-        if over > 0.2 * box.area:
             continue
         extra.append(
             Region(

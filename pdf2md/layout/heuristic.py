@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict
 
 from pdf2md.backend import BackendContext, parse_options
+from pdf2md.layout.coverage import is_backdrop
 from pdf2md.layout.refine import equation_not_text
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADING_RE
@@ -171,7 +172,11 @@ class HeuristicLayout:
         if drawn:
             cluster = _cluster(drawn)
             boxes += [b for b in cluster if b.area >= 4 * self.options.min_figure_ratio * page_area]
-        return [b for b in _cluster(boxes) if not any(b.overlap_ratio(t) > 0.5 for t in tables)]
+        return [
+            b
+            for b in _cluster([b for b in boxes if not is_backdrop(b, page)])
+            if not is_backdrop(b, page) and not any(b.overlap_ratio(t) > 0.5 for t in tables)
+        ]
 
     def _detect_one(self, page: PageView) -> list[Region]:
         tables = self._tables(page)
