@@ -160,11 +160,6 @@ class OcrWorkStats(Protocol):
     masked_area: float
     page_area: float
 
-    @property
-    def skipped_share(self) -> float:
-        """Share of page area not OCR'd (blank pages, text-free figures), 0..1."""
-        ...
-
 
 @runtime_checkable
 class ReportsOcrStats(Protocol):

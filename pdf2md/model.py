@@ -77,6 +77,13 @@ class BBox(NamedTuple):
         """Share of *this* box's area that lies inside ``other`` (0.0 to 1.0)."""
         return self.intersect(other).area / self.area if self.area > 0 else 0.0
 
+    def touches(self, other: BBox) -> bool:
+        """True where the boxes overlap or meet at an edge (also for zero-width or
+        zero-height boxes, such as rules)."""
+        return not (
+            other.x1 < self.x0 or other.x0 > self.x1 or other.y1 < self.y0 or other.y0 > self.y1
+        )
+
     def contains_point(self, x: float, y: float) -> bool:
         """True where the point lies inside the box or on its edge."""
         return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1

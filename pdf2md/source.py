@@ -278,11 +278,10 @@ class PageView:
         """Lines whose area lies at least ``min_overlap`` inside ``bbox``, in stream order."""
         if min_overlap <= 0:
             return list(self.lines)
-        x0, y0, x1, y1 = bbox
         out: list[TextLine] = []
         for ln in self.lines:
             box = ln.bbox
-            if box.x1 < x0 or box.x0 > x1 or box.y1 < y0 or box.y0 > y1:
+            if not box.touches(bbox):
                 continue  # apart: no overlap (the cheap test first; most lines are elsewhere)
             if box.overlap_ratio(bbox) >= min_overlap or (
                 box.area == 0 and bbox.contains_point(*box.center)
@@ -317,7 +316,7 @@ class PageView:
         """Every glyph whose centre lies in ``bbox``, in content-stream order."""
         out: list[TextChar] = []
         for box, chars in self._char_lines:
-            if box.x1 < bbox.x0 or box.x0 > bbox.x1 or box.y1 < bbox.y0 or box.y0 > bbox.y1:
+            if not box.touches(bbox):
                 continue
             out.extend(c for c in chars if bbox.contains_point(*c.bbox.center))
         return out

@@ -114,7 +114,6 @@ def cover_orphan_images(
 def drop_nested(regions: list[Region]) -> list[Region]:
     """Remove regions that lie almost wholly inside a larger region of the same kind, and
     text-like regions inside tables, figures or equations (their text belongs to those)."""
-    containers = _CONTAINERS
     keep: list[Region] = []
     for r in regions:
         absorbed = False
@@ -126,7 +125,7 @@ def drop_nested(regions: list[Region]) -> list[Region]:
                 other.kind == r.kind
                 or (
                     other.kind in (RegionKind.TABLE, RegionKind.EQUATION)
-                    and r.kind not in containers
+                    and r.kind not in _CONTAINERS
                 )
             ):
                 absorbed = True

@@ -166,19 +166,12 @@ def _groups(boxes: Sequence[BBox]) -> list[list[BBox]]:
         for j in ordered[n + 1 :]:
             if boxes[j].y0 > grown.y1:
                 break
-            if grown.intersect(boxes[j]).area > 0 or _thin_touch(grown, boxes[j]):
+            if grown.touches(boxes[j]):
                 parent[find(j)] = find(i)
     groups: dict[int, list[BBox]] = {}
     for i, box in enumerate(boxes):
         groups.setdefault(find(i), []).append(box)
     return list(groups.values())
-
-
-def _thin_touch(grown: BBox, other: BBox) -> bool:
-    """Overlap test that also works for zero-width or zero-height rules."""
-    return not (
-        other.x1 < grown.x0 or other.x0 > grown.x1 or other.y1 < grown.y0 or other.y0 > grown.y1
-    )
 
 
 def _ruled_boxes(page: PageView, pieces: Sequence[_Piece]) -> list[BBox]:

@@ -101,12 +101,7 @@ class PageGlyphs:
                 for block in raw.get("blocks", ())
                 for line in block.get("lines", ())
             ]
-        return [
-            span
-            for box, spans in self._lines
-            if not (box.x1 < bbox.x0 or box.x0 > bbox.x1 or box.y1 < bbox.y0 or box.y0 > bbox.y1)
-            for span in spans
-        ]
+        return [span for box, spans in self._lines if box.touches(bbox) for span in spans]
 
 
 def page_glyphs(view: PageView) -> PageGlyphs:
