@@ -1,39 +1,64 @@
 #!/usr/bin/env bash
-# Set up a fresh machine for pdf2md: system packages, a virtual environment with every extra,
-# and the KaTeX renderer used by `pdf2md eval` and the math tests. Safe to run again.
+# Set up a machine for pdf2md development: the system packages the tests need, a virtual
+# environment with every extra, surya's own environment and the KaTeX renderer used by
+# `pdf2md eval` and the math tests. Safe to run again: a step whose inputs have not changed
+# since it last succeeded is skipped, so a second run installs nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-  # TeX Live builds the math test PDFs; node runs KaTeX for `pdf2md eval` and the math tests;
-  # DejaVu gives one Unicode math test a font with the glyphs it needs.
-  if ! command -v pdflatex >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 \
-      || [ ! -d /usr/share/fonts/truetype/dejavu ]; then
+say() { printf 'setup: %s\n' "$*" >&2; }
+# A stamp records the inputs of a step that succeeded; the step reruns when they change.
+stamp_of() { cat "$@" 2>/dev/null | sha256sum | cut -c1-16; }
+is_done() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+# --- system packages: each one judged and installed on its own ------------------------------
+missing=$(bash .ci/system-packages.sh)
+if [ -n "$missing" ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    say "system packages: installing $(echo $missing)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      texlive-latex-base texlive-latex-recommended texlive-fonts-recommended \
-      fonts-dejavu-core nodejs npm >/dev/null
+    for pkg in $missing; do
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$pkg" \
+        >/dev/null || say "could not install $pkg: the tests that need it will be skipped"
+    done
+  else
+    say "not root or no apt-get: missing system packages $(echo $missing) (their tests skip)"
   fi
 fi
 
+# --- the main environment ---------------------------------------------------------------
 PY=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
-# torch is pinned in the same command as everything that needs it (a CPU wheel; see docs).
-.venv/bin/python -m pip install -q -e '.[dev]'
-# torchvision breaks transformers' image processors here; make sure nothing pulled it in.
-.venv/bin/python -m pip uninstall -y -q torchvision >/dev/null 2>&1 || true
+main_inputs=$(stamp_of pyproject.toml .ci/setup.sh)
+if ! is_done .venv/.setup-stamp "$main_inputs"; then
+  [ -x .venv/bin/python ] || "$PY" -m venv .venv
+  .venv/bin/python -m pip install -q --upgrade pip
+  # torch is pinned in the same command as everything that needs it (a CPU wheel; see docs).
+  .venv/bin/python -m pip install -q -e '.[dev]'
+  # torchvision breaks transformers' image processors here; make sure nothing pulled it in.
+  .venv/bin/python -m pip uninstall -y -q torchvision >/dev/null 2>&1 || true
+  echo "$main_inputs" > .venv/.setup-stamp
+fi
 
+# --- surya's own environment (optional) -------------------------------------------------
 # surya needs torchvision, which breaks the main environment (above): it gets its own, where
-# torch 2.14.1 and torchvision 0.29.1 work together. Optional: without it the surya test skips.
-if [ "${PDF2MD_SKIP_SURYA:-0}" != 1 ] && [ ! -x .venv-surya/bin/surya_detect ]; then
-  ( [ -x .venv-surya/bin/python ] || "$PY" -m venv .venv-surya ) \
-    && .venv-surya/bin/python -m pip install -q torch==2.14.1 torchvision==0.29.1 \
-    && .venv-surya/bin/python -m pip install -q -e '.[surya]' \
-    || echo "surya environment not built (.venv-surya): its test will be skipped" >&2
+# torch 2.14.1 and torchvision 0.29.1 work together. Without it the surya test skips.
+surya_inputs=$(stamp_of pyproject.toml)
+if [ "${PDF2MD_SKIP_SURYA:-0}" != 1 ] && ! is_done .venv-surya/.setup-stamp "$surya_inputs"; then
+  if ( [ -x .venv-surya/bin/python ] || "$PY" -m venv .venv-surya ) \
+      && .venv-surya/bin/python -m pip install -q torch==2.14.1 torchvision==0.29.1 \
+      && .venv-surya/bin/python -m pip install -q -e '.[surya]'; then
+    echo "$surya_inputs" > .venv-surya/.setup-stamp
+  else
+    say "surya environment not built (.venv-surya): its test will be skipped"
+  fi
 fi
 
-if command -v npm >/dev/null 2>&1 && [ -f pdf2md/eval/katex/package-lock.json ]; then
-  npm ci --prefix pdf2md/eval/katex --silent --no-audit --no-fund >/dev/null
+# --- KaTeX for `pdf2md eval` and the math tests ------------------------------------------
+katex=pdf2md/eval/katex
+katex_inputs=$(stamp_of "$katex/package-lock.json")
+if command -v npm >/dev/null 2>&1 && [ -f "$katex/package-lock.json" ] \
+    && ! is_done "$katex/node_modules/.setup-stamp" "$katex_inputs"; then
+  npm ci --prefix "$katex" --silent --no-audit --no-fund >/dev/null
+  echo "$katex_inputs" > "$katex/node_modules/.setup-stamp"
 fi
-echo "pdf2md is set up in .venv"
+say "pdf2md is set up in .venv"

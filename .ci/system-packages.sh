@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Decide which Debian packages this machine still needs, one line per package, and print them.
+# A tool that is present in any form (Debian's or another build on PATH) is left alone, so each
+# package is judged on its own: Node.js from another source never makes apt pull Debian's npm.
+#
+#   bash .ci/system-packages.sh          # print the packages that are missing (nothing if none)
+#
+# PDF2MD_SYSROOT (default: empty) prefixes the file checks, so a test can play every machine
+# state without touching this one (tests/test_setup.py).
+set -euo pipefail
+root=${PDF2MD_SYSROOT:-}
+
+has() { command -v "$1" >/dev/null 2>&1; }
+
+# pdflatex builds the math test PDFs (amsmath and amssymb come with texlive-latex-base).
+has pdflatex || echo texlive-latex-base
+# node runs KaTeX for `pdf2md eval` and the math tests. Debian's nodejs and npm come as a pair;
+# a machine with its own Node.js (and its own npm) needs neither.
+if ! has node; then
+  echo nodejs
+  has npm || echo npm
+fi
+# DejaVu gives one Unicode math test a font with the glyphs it needs.
+[ -e "$root/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" ] || echo fonts-dejavu-core
