@@ -12,6 +12,15 @@ root=${PDF2MD_SYSROOT:-}
 
 has() { command -v "$1" >/dev/null 2>&1; }
 
+# Python with venv and ensurepip builds .venv; pip fetches over TLS.
+py=${PYTHON:-python3}
+if has "$py"; then
+  "$py" -c 'import ensurepip, venv' >/dev/null 2>&1 || echo python3-venv
+else
+  echo python3
+  echo python3-venv
+fi
+[ -e "$root/etc/ssl/certs/ca-certificates.crt" ] || echo ca-certificates
 # pdflatex builds the math test PDFs (amsmath and amssymb come with texlive-latex-base).
 has pdflatex || echo texlive-latex-base
 # node runs KaTeX for `pdf2md eval` and the math tests. Debian's nodejs and npm come as a pair;

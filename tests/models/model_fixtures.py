@@ -82,17 +82,20 @@ def _handler(state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             body = json.loads(self.rfile.read(length))
             action = state.next(body, dict(self.headers))
             try:
-                self._answer(action)
+                code, data = self._answer(action)
+            finally:
+                # the request is over before its answer leaves: a client that has read the
+                # answer may send its next request before this thread runs again
+                state.done()
+            try:
+                self._send(code, data)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test)
-            finally:
-                state.done()
 
-        def _answer(self, action: tuple[Any, ...]) -> None:
+        def _answer(self, action: tuple[Any, ...]) -> tuple[int, bytes]:
             kind = action[0]
             if kind == "status":
-                self._send(int(action[1]), b'{"error": "scripted failure"}')
-                return
+                return int(action[1]), b'{"error": "scripted failure"}'
             if kind == "sleep":
                 time.sleep(float(action[1]))
             text = action[-1]
@@ -102,7 +105,7 @@ def _handler(state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     {"message": {"role": "assistant", "content": text}, "finish_reason": finish}
                 ]
             }
-            self._send(200, json.dumps(reply).encode())
+            return 200, json.dumps(reply).encode()
 
         def _send(self, code: int, data: bytes) -> None:
             self.send_response(code)
