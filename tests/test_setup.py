@@ -78,7 +78,7 @@ def test_script_is_the_one_setup_uses() -> None:
     setup = SCRIPT.with_name("setup.sh").read_text()
     assert "bash .ci/system-packages.sh" in setup
     # every package goes to apt-get on its own, so one refusal cannot block the others
-    assert 'for pkg in $missing' in setup
+    assert "for pkg in $missing" in setup
     assert os.access(SCRIPT, os.R_OK)
 
 
