@@ -9,7 +9,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
@@ -38,17 +38,6 @@ def _scanned_page(doc: pymupdf.Document) -> None:
     page.insert_text((72, 130), "A second line of scanned text here.", fontsize=14)
     pix = page.get_pixmap(dpi=150)
     doc.new_page(width=595, height=842).insert_image(pymupdf.Rect(0, 0, 595, 842), pixmap=pix)
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The CLI installs a root handler and a logger class; undo both after each test."""
-    root = logging.getLogger()
-    handlers, level, cls = list(root.handlers), root.level, logging.getLoggerClass()
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-    logging.setLoggerClass(cls)
 
 
 def test_summary_line_after_a_conversion(simple_pdf: Path) -> None:
