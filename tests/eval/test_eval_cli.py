@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pymupdf
@@ -53,6 +54,9 @@ def test_eval_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert row in result.output
     assert "| docling | not run:" in result.output or "| docling | " in result.output
     assert "nonexistent | not run: unknown converter" in result.output
+    assert re.search(
+        r"^eval: fake_converters.TextLayer: 3 conversions in \d+\.\d s$", result.stderr, re.M
+    ), result.stderr
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     ours = data["converters"][0]
     assert ours["failures"] == 0 and ours["pages"] == 4
