@@ -28,7 +28,9 @@ app = typer.Typer(
     help=(
         "Convert PDFs to clean Markdown.\n\n"
         "`pdf2md FILE.pdf -o OUT.md` converts one PDF (short for `pdf2md convert ...`); "
-        "`pdf2md batch` converts many; `pdf2md eval` scores conversions against ground truth."
+        "`pdf2md batch` converts many; `pdf2md eval` scores conversions against ground truth.\n\n"
+        "Exit status: 0 all good, 1 the document (batch: any document) failed, "
+        "2 usage or configuration error."
     ),
     no_args_is_help=True,
     add_completion=False,
