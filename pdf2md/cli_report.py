@@ -41,7 +41,8 @@ def page_line(page: Page) -> str:
     Example: ``pdf2md: page 2: ocr; layout rapid-layout; OCR because no text layer``
     """
     detectors = sorted({b.region.detector for b in page.blocks if b.region.detector})
-    line = f"pdf2md: page {page.page_index + 1}: {page.method}; layout {'+'.join(detectors) or '-'}"
+    layout = ", ".join(detectors) or "-"
+    line = f"pdf2md: page {page.page_index + 1}: {page.method}; layout {layout}"
     if page.triage is not None and page.triage.needs_ocr:
         line += f"; OCR because {page.triage.reason}"
     return line
