@@ -57,6 +57,15 @@ class DirectoryAssetSink:
         return f"{self.link_prefix}/{name}" if self.link_prefix else name
 
 
+def asset_name(region: Region, suffix: str = "") -> str:
+    """The file name of a region's image: the 1-based page number people see, then the rest of
+    the region id (``p7-r4`` on page index 7 with suffix ``figure`` -> ``p8-r4-figure.png``).
+    """
+    _, _, rest = region.id.partition("-")
+    stem = f"p{region.page_index + 1}-{rest or region.order}"
+    return f"{stem}-{suffix}.png" if suffix else f"{stem}.png"
+
+
 def default_models_dir() -> Path:
     """``$PDF2MD_HOME/models``, by default ``~/.cache/pdf2md/models``."""
     home = os.environ.get("PDF2MD_HOME")

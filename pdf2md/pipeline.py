@@ -17,6 +17,7 @@ from pdf2md import __version__
 from pdf2md.backend import AssetSink, BackendContext, DirectoryAssetSink, RegionCrop
 from pdf2md.document import assemble_document
 from pdf2md.errors import BackendUnavailable, ConversionTimeout, Pdf2mdError
+from pdf2md.ink import empty_page_warning, has_ink, is_nearly_empty
 from pdf2md.model import (
     Block,
     Document,
@@ -295,17 +296,16 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
         blocks = tuple(
             Block(region=r, content=answers[r.id]) for r in page_regions if r.id in answers
         )
+        has_errors = any(e.page_index in (None, view.page_index) for e in batch_errors)
+        if not has_errors and is_nearly_empty(blocks) and has_ink(view):
+            run.record(empty_page_warning(view.page_index))  # never an empty page in silence
         pages.append(
             Page(
                 page_index=view.page_index,
                 width_pt=view.width_pt,
                 height_pt=view.height_pt,
                 blocks=blocks,
-                method=_page_method(
-                    blocks,
-                    any(e.page_index in (None, view.page_index) for e in batch_errors),
-                    triage,
-                ),
+                method=_page_method(blocks, has_errors, triage),
                 triage=triage,
             )
         )

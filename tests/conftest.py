@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pymupdf
@@ -71,3 +72,14 @@ def two_column_page(doc: pymupdf.Document, *, title: str = "A Spanning Title") -
 def two_column_pdf(make_pdf: Callable[..., Path]) -> Path:
     """Two columns under a spanning title; paragraph gaps line up across columns."""
     return make_pdf("two_column.pdf", two_column_page)
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """CLI tests install a root log handler and a logger class (pdf2md.console): undo both."""
+    root = logging.getLogger()
+    handlers, level, cls = list(root.handlers), root.level, logging.getLoggerClass()
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    logging.setLoggerClass(cls)

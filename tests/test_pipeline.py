@@ -297,10 +297,10 @@ def test_converter_writes_each_documents_images_to_its_own_folder(
         a = converter.convert(pdf, images_dir=tmp_path / "a")
         b = converter.convert(pdf, images_dir=tmp_path / "b", image_link_prefix="x")
         c = converter.convert(pdf)
-    assert "![Figure 1: A red and blue picture.](a/p0-r2-figure.png)" in a.markdown
-    assert "![Figure 1: A red and blue picture.](x/p0-r2-figure.png)" in b.markdown
-    assert [p.name for p in (tmp_path / "a").iterdir()] == ["p0-r2-figure.png"]
-    assert [p.name for p in (tmp_path / "b").iterdir()] == ["p0-r2-figure.png"]
+    assert "![Figure 1: A red and blue picture.](a/p1-r2-figure.png)" in a.markdown
+    assert "![Figure 1: A red and blue picture.](x/p1-r2-figure.png)" in b.markdown
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["p1-r2-figure.png"]
+    assert [p.name for p in (tmp_path / "b").iterdir()] == ["p1-r2-figure.png"]
     assert "![" not in c.markdown
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 from pdf2md.batch.cli import batch_command
 
-logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 typer.run(batch_command)

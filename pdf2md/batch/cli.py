@@ -119,7 +119,14 @@ def batch_command(
         str, typer.Option(hidden=True, help="Internal: module:function run once per worker.")
     ] = DEFAULT_WARM_UP,
 ) -> None:
-    """Convert many PDFs; rerun the same command to resume where it stopped."""
+    """Convert many PDFs; rerun the same command to resume where it stopped.
+
+    Exit status: 0 every document converted, 1 any document failed (listed in
+    OUTDIR/errors.jsonl), 2 a usage or configuration error.
+    """
+    from pdf2md.console import configure_console_logging
+
+    configure_console_logging(0, False)
     formats = {"md", "jsonl"} if format is OutputFormat.BOTH else {format.value}
     comp: Compression = compression.value
     config = BatchConfig(
@@ -152,3 +159,5 @@ def batch_command(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     typer.echo(summary.format(), err=True)
+    if summary.failed:
+        raise typer.Exit(1)

@@ -53,7 +53,8 @@ class ProgressBar:
         self.failed += failed
         self.done += not failed
         self.pages += pages
-        self.draw()
+        # a failure was just logged on a line of its own: draw the bar again below it at once
+        self.draw(force=failed)
 
     def line(self) -> str:
         """The progress line: bar, documents, failures, pages, pages per second, time left."""

@@ -61,12 +61,19 @@ class BenchTest:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one test on one converter's output."""
+    """The outcome of one test on one converter's output.
+
+    For a failed text test (``present``, ``absent``, ``order``), ``expected`` is the test's text
+    and ``closest`` the window of the (normalised) output that matched it best; both are empty
+    where they do not apply.
+    """
 
     test_id: str
     test_type: str
     passed: bool
     explanation: str = ""
+    expected: str = ""
+    closest: str = ""
 
 
 _FIELD_NAMES = frozenset(f.name for f in fields(BenchTest))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -53,8 +54,12 @@ def eval_command(
 
     Writes OUT/results.json, OUT/chart.png, OUT/report.md (per document) and OUT/outputs/.
     """
+    from pdf2md.console import configure_console_logging
+    from pdf2md.eval.progress import eval_progress
     from pdf2md.eval.report import summary_table
     from pdf2md.eval.runner import EvalRequest, run_eval
+
+    configure_console_logging(0, False)
 
     specs = [converter, *(name.strip() for name in against.split(",") if name.strip())]
     request = EvalRequest(
@@ -70,7 +75,8 @@ def eval_command(
         + (" --reuse" if reuse else ""),
     )
     try:
-        runs = run_eval(request)
+        with eval_progress() as on_progress:
+            runs = run_eval(replace(request, on_progress=on_progress))
     except ConfigError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(2) from err

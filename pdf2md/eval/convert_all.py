@@ -11,7 +11,7 @@ import json
 import logging
 import queue
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +101,8 @@ class RunSettings:
     timeout_s: float = 120.0
     jobs: int = 1
     reuse: bool = False
+    on_progress: Callable[[str, int, int], None] | None = None
+    """Called with ``(spec, done, planned)`` after each conversion (and once at the start)."""
 
 
 def journal_path(out_dir: Path, spec: str) -> Path:
@@ -179,6 +181,8 @@ def convert_all(
         if key not in results:
             tasks.put(key)
     lock = threading.Lock()
+    if settings.on_progress is not None:
+        settings.on_progress(spec, len(results), len(keys))
     log_dir = settings.out_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
 
@@ -195,6 +199,8 @@ def convert_all(
                     with journal.open("a", encoding="utf-8") as handle:
                         handle.write(_journal_record(conversion))
                     log.info("%s %d/%d %s", spec, len(results), len(keys), key.pdf.name)
+                    if settings.on_progress is not None:
+                        settings.on_progress(spec, len(results), len(keys))
 
     threads = [threading.Thread(target=drain, args=(i,)) for i in range(max(1, settings.jobs))]
     for thread in threads:

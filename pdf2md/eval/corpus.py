@@ -63,6 +63,31 @@ class Subset:
         return sorted(doc.doc_id for doc in self.docs)
 
 
+_NOISE_WORDS = frozenset({"olmocr", "style", "tests", "test"})
+
+
+def subset_label(name: str) -> str:
+    """A readable name for a subset: folders, then the file's words without the file-naming
+    noise (``pdfplumber/facts_olmocr_style`` -> ``pdfplumber: facts``).
+
+    Example:
+        >>> subset_label("olmocr_bench/orbit/arxiv_math")
+        'olmocr bench orbit: arxiv math'
+    """
+    *folders, last = name.split("/")
+    words = [w for w in last.replace("-", "_").split("_") if w]
+    kept = [w for w in words if w.lower() not in _NOISE_WORDS] or words
+    place = " ".join(" ".join(folders).replace("_", " ").split())
+    return f"{place}: {' '.join(kept)}" if place else " ".join(kept)
+
+
+def subset_labels(names: Sequence[str]) -> dict[str, str]:
+    """:func:`subset_label` for each name; names whose labels would clash keep their raw name."""
+    labels = {name: subset_label(name) for name in names}
+    clashes = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    return {name: name if label in clashes else label for name, label in labels.items()}
+
+
 def _rel(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 

@@ -5,10 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from pdf2md.eval.report import ConverterRun, summary_table
+from pdf2md.eval.corpus import subset_label
+from pdf2md.eval.report import ConverterRun, subset_tests, summary_table
 from pdf2md.eval.scoring import DocResult, SubsetResult
 
 _MAX_FAILED_SHOWN = 25
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _rel(path: str, base: Path) -> str:
@@ -28,6 +33,9 @@ def _doc_lines(spec: str, doc: DocResult, base: Path) -> list[str]:
             lines.append(
                 f"  - FAIL `{verdict.test_id}` ({verdict.test_type}): {verdict.explanation}"
             )
+            if verdict.expected:
+                lines.append(f"    - expected: {_clip(verdict.expected)!r}")
+                lines.append(f"    - closest in output: {_clip(verdict.closest)!r}")
         if len(failed) > _MAX_FAILED_SHOWN:
             lines.append(f"  - ... {len(failed) - _MAX_FAILED_SHOWN} more failures")
     else:
@@ -49,10 +57,11 @@ def _subset_section(name: str, runs: Sequence[ConverterRun], base: Path) -> list
     ]
     if not results:
         return []
-    lines = [f"## {name}", ""]
+    lines = [f"## {subset_label(name)}", "", f"Subset `{name}`.", ""]
     for spec, result in results:
         detail = ", ".join(f"{k} {100 * v:.1f}" for k, v in result.by_type.items())
-        lines.append(f"- {spec}: **{100 * result.score:.1f}** ({detail})")
+        n = subset_tests(result)
+        lines.append(f"- {spec}: **{100 * result.score:.1f}** (n={n}; {detail})")
     lines.append("")
     doc_names = [d.doc for d in results[0][1].documents]
     for doc_name in doc_names:

@@ -22,8 +22,29 @@ from pdf2md.eval.normalize import normalize_text
 from pdf2md.eval.olmocr_tables import judge_table
 
 
-def _verdict(test: BenchTest, passed: bool, why: str = "") -> Verdict:
-    return Verdict(test.id, test.type, passed, "" if passed else why)
+def _verdict(
+    test: BenchTest, passed: bool, why: str = "", *, expected: str = "", closest: str = ""
+) -> Verdict:
+    if passed:
+        return Verdict(test.id, test.type, True)
+    return Verdict(test.id, test.type, False, why, expected, closest)
+
+
+def closest_window(needle: str, haystack: str) -> str:
+    """The part of ``haystack`` most like ``needle`` (fuzzy: rapidfuzz's best partial alignment).
+
+    Example:
+        >>> closest_window("quick brown", "the quack brown fox")
+        'quack brown'
+    """
+    if not needle or not haystack:
+        return ""
+    if len(haystack) <= len(needle):
+        return haystack
+    best = fuzz.partial_ratio_alignment(needle, haystack)
+    if best is None:
+        return ""
+    return haystack[best.dest_start : best.dest_end]
 
 
 def _window(test: BenchTest, text: str) -> str:
@@ -57,9 +78,13 @@ def judge_text(test: BenchTest, page_text: str) -> Verdict:
         needle, hay = needle.lower(), hay.lower()
     threshold = 1.0 - test.max_diffs / max(len(needle), 1)
     score = similarity(needle, hay)
+    failed = (score >= threshold) != (test.type == "present")
+    closest = closest_window(needle, hay) if failed else ""
     if test.type == "present":
-        return _verdict(test, score >= threshold, f"best match {score:.2f} < {threshold:.2f}")
-    return _verdict(test, score < threshold, f"found (match {score:.2f} >= {threshold:.2f})")
+        why = f"best match {score:.2f} < {threshold:.2f}"
+        return _verdict(test, score >= threshold, why, expected=needle, closest=closest)
+    why = f"found (match {score:.2f} >= {threshold:.2f})"
+    return _verdict(test, score < threshold, why, expected=needle, closest=closest)
 
 
 def judge_order(test: BenchTest, page_text: str) -> Verdict:
@@ -69,11 +94,16 @@ def judge_order(test: BenchTest, page_text: str) -> Verdict:
     starts_before = match_starts(before, page_text, test.max_diffs)
     starts_after = match_starts(after, page_text, test.max_diffs)
     if not starts_before:
-        return _verdict(test, False, "'before' text not found")
+        closest = closest_window(before, page_text)
+        return _verdict(test, False, "'before' text not found", expected=before, closest=closest)
     if not starts_after:
-        return _verdict(test, False, "'after' text not found")
+        closest = closest_window(after, page_text)
+        return _verdict(test, False, "'after' text not found", expected=after, closest=closest)
     passed = min(starts_before) < max(starts_after)
-    return _verdict(test, passed, "'after' text comes first")
+    found = page_text[max(starts_after) : max(starts_after) + len(after)]
+    return _verdict(
+        test, passed, "'after' text comes first", expected=f"{before} ... {after}", closest=found
+    )
 
 
 def judge_math(test: BenchTest, parsed: ParsedMarkdown, renderer: KatexRenderer) -> Verdict:

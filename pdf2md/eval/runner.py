@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +39,7 @@ class EvalRequest:
         jobs: converter processes run in parallel.
         reuse: keep the conversions recorded in ``out_dir`` by an earlier run (re-score only).
         command: the command line, recorded in the report.
+        on_progress: called with ``(spec, done, planned)`` as conversions finish.
     """
 
     corpus: Path
@@ -50,6 +51,7 @@ class EvalRequest:
     jobs: int = 1
     reuse: bool = False
     command: str = "pdf2md eval"
+    on_progress: Callable[[str, int, int], None] | None = None
 
 
 def _run_one(
@@ -98,7 +100,12 @@ def run_eval(request: EvalRequest) -> list[ConverterRun]:
         raise ConfigError(f"no evaluation subset selected in {request.corpus} (found: {known})")
     request.out_dir.mkdir(parents=True, exist_ok=True)
     settings = RunSettings(
-        request.out_dir, request.corpus, request.timeout_s, request.jobs, request.reuse
+        request.out_dir,
+        request.corpus,
+        request.timeout_s,
+        request.jobs,
+        request.reuse,
+        on_progress=request.on_progress,
     )
     renderer = KatexRenderer()
     runs = [_run_one(spec, subsets, settings, renderer) for spec in request.converters]

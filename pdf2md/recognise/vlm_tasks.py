@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pdf2md.backend import BackendContext, RegionCrop
+from pdf2md.backend import BackendContext, RegionCrop, asset_name
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import BBox, Content
 from pdf2md.validate import (
@@ -346,7 +346,7 @@ class FigureTask(_BaseTask):
         if sink is None or not settings.enabled:
             return None
         data = crop.page.render_png(crop.bbox, dpi=settings.dpi)
-        return sink.save(f"{crop.region.id}.png", data)
+        return sink.save(asset_name(crop.region), data)
 
 
 _MATH_WRAPPERS = re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pymupdf
@@ -46,10 +47,16 @@ def test_eval_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     # olmOCR file 2/3, markdown text 100, mean, present 1/2, absent 1/1, headings missing.
-    row = "| fake_converters.TextLayer | 66.7 | 100.0 | 66.7 | 50.0 | 100.0 | 0.0 |"
+    row = (
+        "| fake_converters.TextLayer | 66.7 (n=3) | 100.0 (n=1) | 66.7 (1 subset, n=3) "
+        "| 50.0 (n=2) | 100.0 (n=1) | 0.0 (n=1) |"
+    )
     assert row in result.output
     assert "| docling | not run:" in result.output or "| docling | " in result.output
     assert "nonexistent | not run: unknown converter" in result.output
+    assert re.search(
+        r"^eval: fake_converters.TextLayer: 3 conversions in \d+\.\d s$", result.stderr, re.M
+    ), result.stderr
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
     ours = data["converters"][0]
     assert ours["failures"] == 0 and ours["pages"] == 4
@@ -60,6 +67,9 @@ def test_eval_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         in report
     )
     assert "FAIL `p2` (present)" in report
+    assert "    - expected: 'Missing words'\n    - closest in output: 'ge words'\n" in report
+    assert "## bench: tests\n\nSubset `bench/tests`.\n" in report
+    assert "olmOCR mean: the plain mean of the olmOCR subsets' pass rates" in result.output
     assert (out / "chart.png").stat().st_size > 1000
     page2 = (
         out / "outputs" / "fake_converters.TextLayer" / "bench" / "pdfs" / "doc" / "page-0002.md"
@@ -70,7 +80,10 @@ def test_eval_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     page2.write_text("Missing words", encoding="utf-8")
     again = CliRunner().invoke(app, [*args, "--reuse"])
     assert again.exit_code == 0, again.output
-    row = "| fake_converters.TextLayer | 100.0 | 100.0 | 100.0 | 100.0 | 100.0 | 0.0 |"
+    row = (
+        "| fake_converters.TextLayer | 100.0 (n=3) | 100.0 (n=1) | 100.0 (1 subset, n=3) "
+        "| 100.0 (n=2) | 100.0 (n=1) | 0.0 (n=1) |"
+    )
     assert row in again.output
 
 

@@ -86,4 +86,5 @@ def test_same_inputs_same_scores(tmp_path: Path) -> None:
         run.subsets = [score_subset(subset, OutputReader(conversions), NO_NODE)]
         tables.append(summary_table([run]))
     assert tables[0] == tables[1]
-    assert "| x | 66.7 | 66.7 | 100.0 | 0.0 | 2.00 | 0/2 |" in tables[0]
+    row = "| x | 66.7 (n=3) | 66.7 (1 subset, n=3) | 100.0 (n=2) | 0.0 (n=1) | 2.00 | 0/2 |"
+    assert row in tables[0]

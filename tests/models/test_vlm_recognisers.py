@@ -185,8 +185,8 @@ def test_figure_description(vlm_server: ScriptedServer, sample: SamplePage, tmp_
     crop = replace(sample.crop(figure), assets=DirectoryAssetSink(tmp_path, "img"))
     [content] = rec.recognise([crop])
     assert content is not None
-    assert content.text == "![A table of (three) metals.](img/p0-r9.png)"
-    assert (tmp_path / "p0-r9.png").read_bytes()[:4] == b"\x89PNG"
+    assert content.text == "![A table of (three) metals.](img/p1-r9.png)"
+    assert (tmp_path / "p1-r9.png").read_bytes()[:4] == b"\x89PNG"
     assert rec.recognise([sample.crop(figure)]) == [None]
     assert "repetition" in rec.last_errors[0][1]
     assert isinstance(Profile(), Profile)
