@@ -3,6 +3,7 @@ a small PDF with a heading, a paragraph and a table, each with a known region bo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -87,10 +88,8 @@ def _handler(state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 # the request is over before its answer leaves: a client that has read the
                 # answer may send its next request before this thread runs again
                 state.done()
-            try:
-                self._send(code, data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (a timeout test)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._send(code, data)  # fails where the client gave up (a timeout test)
 
         def _answer(self, action: tuple[Any, ...]) -> tuple[int, bytes]:
             kind = action[0]
