@@ -58,7 +58,8 @@ katex=pdf2md/eval/katex
 katex_inputs=$(stamp_of "$katex/package-lock.json")
 if command -v npm >/dev/null 2>&1 && [ -f "$katex/package-lock.json" ] \
     && ! is_done "$katex/node_modules/.setup-stamp" "$katex_inputs"; then
-  npm ci --prefix "$katex" --silent --no-audit --no-fund >/dev/null
+  npm ci --prefix "$katex" --silent --no-audit --no-fund >/dev/null \
+    || { say "npm ci failed in $katex (KaTeX for the math tests and eval)"; exit 1; }
   echo "$katex_inputs" > "$katex/node_modules/.setup-stamp"
 fi
 say "pdf2md is set up in .venv"
