@@ -33,7 +33,7 @@ from pdf2md.model import (
 from pdf2md.order import order_regions
 from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
 from pdf2md.render.markdown import render_markdown
-from pdf2md.route import BackendPool, OcrTally, recognise_regions, validate_route
+from pdf2md.route import BackendPool, OcrTally, recognise_regions, validate_profile
 from pdf2md.source import PageView, SourceDocument, open_pdf
 from pdf2md.triage import triage_page
 
@@ -106,7 +106,7 @@ class Converter:
         backends: dict[str, object] | None = None,
     ) -> None:
         self.profile = _as_profile(profile)
-        validate_route(self.profile.route)
+        validate_profile(self.profile)
         self._pool = BackendPool(BackendContext(profile=self.profile), dict(backends or {}))
 
     def __enter__(self) -> Converter:
