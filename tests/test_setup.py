@@ -42,7 +42,8 @@ def _plan(tmp_path: Path, tools: list[str], files: list[str]) -> list[str]:
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 CERTS = "/etc/ssl/certs/ca-certificates.crt"
-PRESENT = [DEJAVU, CERTS]
+LIBGL = "/usr/lib/x86_64-linux-gnu/libGL.so.1"
+PRESENT = [DEJAVU, CERTS, LIBGL]
 
 
 def test_bare_machine_gets_every_package(tmp_path: Path) -> None:
@@ -53,13 +54,14 @@ def test_bare_machine_gets_every_package(tmp_path: Path) -> None:
         "texlive-latex-base",
         "nodejs",
         "npm",
+        "libgl1",
         "fonts-dejavu-core",
     ]
 
 
 def test_machine_with_its_own_node_never_gets_debian_node_or_npm(tmp_path: Path) -> None:
     # the case that broke set-up: Node.js 20 from another build, with its own npm
-    assert _plan(tmp_path, ["python3", "node", "npm"], [CERTS]) == [
+    assert _plan(tmp_path, ["python3", "node", "npm"], [CERTS, LIBGL]) == [
         "texlive-latex-base",
         "fonts-dejavu-core",
     ]
