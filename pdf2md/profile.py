@@ -95,6 +95,13 @@ class DocumentSettings(_Strict):
     heading_source: Literal["auto", "outline", "numbering", "font"] = "auto"
 
 
+class RenderSettings(_Strict):
+    """How the Markdown is written. ``allow_raw_html`` keeps HTML found in the PDF's text
+    (off: it is escaped, so that rendering the output runs nothing the PDF's author wrote)."""
+
+    allow_raw_html: bool = False
+
+
 class ModelSettings(_Strict):
     """Where model weights live. Empty means ``$PDF2MD_HOME/models``."""
 
@@ -122,6 +129,7 @@ class Profile(_Strict):
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     images: ImageSettings = Field(default_factory=ImageSettings)
     document: DocumentSettings = Field(default_factory=DocumentSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     vlm: VlmSettings = Field(default_factory=VlmSettings)
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)

@@ -22,6 +22,8 @@ import pymupdf
 
 from pdf2md.errors import DocumentLoadError
 from pdf2md.model import BBox
+from pdf2md.page_limits import MAX_RENDER_PIXELS, capped_dpi, check_page
+from pdf2md.urls import link_target_is_safe
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -147,6 +149,8 @@ class PageView:
     page: pymupdf.Page
     page_index: int
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    bounds_hit: dict[str, str] = field(default_factory=dict, repr=False)
+    """Bounds this page hit that did not stop it (a render at lower dpi), by kind: message."""
 
     def memo(self, key: str, make: Callable[[], T]) -> T:
         """A value computed once per page by another stage (``make()``), kept as long
@@ -346,30 +350,47 @@ class PageView:
 
     @cached_property
     def links(self) -> tuple[Link, ...]:
-        """Link annotations with a URI or an internal page target."""
+        """Link annotations with an internal page target or a URI of a safe scheme (``http``,
+        ``https``, ``mailto``): a ``javascript:`` or ``file:`` link is no link in the output."""
         out: list[Link] = []
         for link in self.page.get_links():
             uri = link.get("uri")
             if not uri and link.get("kind") == pymupdf.LINK_GOTO and link.get("page", -1) >= 0:
                 uri = f"#page={int(link['page']) + 1}"
-            if uri:
+            if uri and link_target_is_safe(str(uri)):
                 r = link["from"]
                 out.append(Link(BBox(r.x0, r.y0, r.x1, r.y1), str(uri)))
         return tuple(out)
 
+    def render_dpi(self, bbox: BBox | None = None, dpi: int = 150) -> int:
+        """The dpi :meth:`render` uses for ``bbox`` at ``dpi``: lower where the image would
+        pass :data:`~pdf2md.page_limits.MAX_RENDER_PIXELS` (noted in :attr:`bounds_hit`).
+        Callers that map pixels back to points ask first and render at the answer."""
+        box = (bbox or self.bbox).clip(self.bbox)
+        capped = capped_dpi(box.width, box.height, dpi)
+        if capped != dpi:
+            self.bounds_hit.setdefault(
+                "render",
+                f"rendered at {capped} dpi instead of {dpi}: {box.width:.0f}x{box.height:.0f} pt"
+                f" is over the render limit of {MAX_RENDER_PIXELS // 1_000_000} megapixels",
+            )
+        return capped
+
+    def _pixmap(self, bbox: BBox | None, dpi: int) -> pymupdf.Pixmap:
+        clip = pymupdf.Rect(*bbox) if bbox is not None else None
+        return self.page.get_pixmap(dpi=self.render_dpi(bbox, dpi), clip=clip, alpha=False)
+
     def render(self, bbox: BBox | None = None, *, dpi: int = 150) -> Image.Image:
-        """Render the page, or the part inside ``bbox``, to an RGB PIL image at ``dpi``."""
+        """Render the page, or the part inside ``bbox``, to an RGB PIL image at ``dpi``
+        (or at :meth:`render_dpi`, where ``dpi`` would make it too large)."""
         from PIL import Image
 
-        clip = pymupdf.Rect(*bbox) if bbox is not None else None
-        pix = self.page.get_pixmap(dpi=dpi, clip=clip, alpha=False)
+        pix = self._pixmap(bbox, dpi)
         return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
 
     def render_png(self, bbox: BBox | None = None, *, dpi: int = 150) -> bytes:
         """Render like :meth:`render` and return PNG bytes."""
-        clip = pymupdf.Rect(*bbox) if bbox is not None else None
-        pix = self.page.get_pixmap(dpi=dpi, clip=clip, alpha=False)
-        data: bytes = pix.tobytes("png")
+        data: bytes = self._pixmap(bbox, dpi).tobytes("png")
         return data
 
 
@@ -417,6 +438,7 @@ class SourceDocument:
     path: Path
     doc: pymupdf.Document
     sha256: str
+    _stream_sizes: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
     def page_count(self) -> int:
@@ -445,15 +467,21 @@ class SourceDocument:
         portrait page without ``/Rotate``, or with the wrong one) gets its ``/Rotate`` changed
         in memory, so that every stage sees the text as a reader holding the page
         right sees it (see :func:`upright_turn`).
+
+        Raises:
+            LimitExceeded: the page passes a bound of :func:`~pdf2md.page_limits.check_page`.
+            RuntimeError: MuPDF cannot read the page (the pipeline records either).
         """
         page = self.doc[page_index]
+        cost = check_page(page, sizes=self._stream_sizes)
         view = PageView(page, page_index)
+        view.bounds_hit.update((f"image{i}", note) for i, note in enumerate(cost.notes))
         turn = upright_turn(view.lines)
         if not turn:
             return view
         page.set_rotation((page.rotation + turn) % 360)
         page = self.doc.reload_page(page)  # else links keep the old rotation's boxes
-        upright = PageView(page, page_index)
+        upright = PageView(page, page_index, bounds_hit=view.bounds_hit)
         # the raw extraction is in unrotated coordinates, the same under any /Rotate
         upright.__dict__["text_dict"] = view.text_dict
         return upright
