@@ -37,6 +37,7 @@ from pdf2md.render.safe import safe_document
 from pdf2md.route import BackendPool, OcrTally, recognise_regions, validate_route
 from pdf2md.source import PageView, SourceDocument, open_pdf
 from pdf2md.triage import triage_page
+from pdf2md.urls import redact_text
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,8 @@ class _Run:
     timings: dict[str, float] = field(default_factory=dict)
 
     def record(self, item: ErrorItem) -> None:
-        self.errors.append(item)
+        # a backend's message may quote an endpoint: no credentials in what is recorded
+        self.errors.append(item.model_copy(update={"message": redact_text(item.message)}))
 
     def tick(self, stage: str, started: float) -> float:
         now = time.perf_counter()

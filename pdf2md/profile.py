@@ -182,6 +182,9 @@ def find_profile(name_or_path: str) -> Path:
     bundled = layouts_dir() / f"{name_or_path}.toml"
     if bundled.is_file():
         return bundled
+    if path.suffix == ".toml" or len(path.parts) > 1:  # meant as a file, not a bundled name
+        reason = "is a folder" if path.is_dir() else "no such file"
+        raise ConfigError(f"profile {name_or_path}: {reason}")
     raise ConfigError(
         f"unknown profile {name_or_path!r}; bundled: {', '.join(profile_names())} "
         "(or give a path to a .toml file)"
@@ -230,6 +233,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
 
 
 def _validate(data: dict[str, Any], origin: str) -> Profile:

@@ -67,6 +67,14 @@ def redact_url(url: str) -> str:
     return _QUERY_SECRET.sub(r"\1***", url)
 
 
+def redact_text(text: str) -> str:
+    """``text`` with the credentials of any URL in it (``user:pass@``), secret query values
+    and bearer tokens shown as ``***``; everything else kept (for messages pdf2md records)."""
+    text = _URL_USERINFO.sub(r"\1***@", text)
+    text = _QUERY_SECRET.sub(r"\1***", text)
+    return _BEARER.sub(r"\1 ***", text)
+
+
 def scrub_secrets(text: str, *, secrets: tuple[str, ...] = (), limit: int = 300) -> str:
     """``text`` cut to ``limit`` characters, with anything that looks like a credential as
     ``***``: the given ``secrets``, URL passwords, ``key=...`` pairs, bearer tokens and long
