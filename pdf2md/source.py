@@ -509,9 +509,13 @@ class SourceDocument:
 
 
 def _sniff_pdf(data: bytes, path: Path) -> None:
-    head = data[:1024]
-    if b"%PDF-" not in head:
-        raise DocumentLoadError(f"{path}: not a PDF (no %PDF header)")
+    """Refuse what is plainly no PDF; a damaged header (``%PDF`` with a flipped byte) with
+    PDF objects behind it is left to MuPDF, which repairs what it can."""
+    if b"%PDF-" in data[:1024]:
+        return
+    if b" obj" in data[: 1 << 20] and (b"endobj" in data or b"trailer" in data):
+        return
+    raise DocumentLoadError(f"{path}: not a PDF (no %PDF header)")
 
 
 def open_pdf(path: str | Path, *, password: str | None = None) -> SourceDocument:
