@@ -51,12 +51,15 @@ def write_atomic(path: Path, text: str) -> None:
             tmp.unlink(missing_ok=True)
 
 
-def write_stream(stream: TextIO, text: str, *, name: str = "stdout") -> None:
+def write_stream(stream: TextIO | None, text: str, *, name: str = "stdout") -> None:
     """Write and flush ``text``; a closed pipe or a full device becomes :class:`OutputError`.
 
-    After a failure the stream's file descriptor is pointed at ``/dev/null``, so that Python's
-    own flush at exit has nothing left to complain about.
+    ``None`` is a stream Python found closed at start (``sys.stdout`` with fd 1 closed). After
+    a failure the stream's file descriptor is pointed at ``/dev/null``, so that Python's own
+    flush at exit has nothing left to complain about.
     """
+    if stream is None:
+        raise OutputError(f"cannot write to {name}: it is closed")
     try:
         stream.write(text)
         stream.flush()

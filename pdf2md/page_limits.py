@@ -33,6 +33,8 @@ MAX_RENDER_PIXELS = 50_000_000
 """Pixels of one rendering (a letter page at 800 dpi); larger renders get a lower dpi."""
 
 _CHUNK = 1 << 20
+# what MuPDF raises on a damaged object; measuring gives up there and MuPDF repairs what it can
+MUPDF_ERRORS = (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase)
 
 
 @dataclass(frozen=True)
@@ -100,28 +102,45 @@ def check_page(page: pymupdf.Page, *, sizes: MutableMapping[int, int] | None = N
     """
     raw: Any = page  # pymupdf is untyped
     doc = raw.parent
-    depths = _form_depths(raw)
+    try:
+        depths = _form_depths(raw)
+    except MUPDF_ERRORS:  # a broken resource tree: MuPDF reads what it can
+        depths = {}
     deepest = max(depths.values(), default=0)
     if deepest > MAX_FORM_DEPTH:
         raise LimitExceeded(f"Form XObjects nested {deepest} deep (the limit is {MAX_FORM_DEPTH})")
     known = sizes if sizes is not None else {}
     total = 0
-    for xref in [*raw.get_contents(), *depths]:
+    try:
+        contents = [int(x) for x in raw.get_contents()]
+    except MUPDF_ERRORS:
+        contents = []
+    for xref in [*contents, *depths]:
         if xref not in known:
-            known[xref] = stream_bytes(doc, xref, MAX_PAGE_STREAM_BYTES)
+            try:
+                known[xref] = stream_bytes(doc, xref, MAX_PAGE_STREAM_BYTES)
+            except MUPDF_ERRORS:  # a broken object: not ours to judge
+                known[xref] = 0
         total += known[xref]
         if total > MAX_PAGE_STREAM_BYTES:
             raise LimitExceeded(
                 "content streams decompress to more than "
                 f"{MAX_PAGE_STREAM_BYTES // 2**20} MiB (a compression bomb?)"
             )
-    notes = tuple(
+    return PageCost(deepest, total, _image_notes(raw))
+
+
+def _image_notes(page: Any) -> tuple[str, ...]:
+    try:
+        images = page.get_images(full=True)
+    except MUPDF_ERRORS:
+        return ()
+    return tuple(
         f"an image of {width}x{height} px is over the limit of"
         f" {MAX_IMAGE_PIXELS // 1_000_000} megapixels"
-        for _x, _s, width, height, *_ in raw.get_images(full=True)
+        for _x, _s, width, height, *_ in images
         if int(width) * int(height) > MAX_IMAGE_PIXELS
     )
-    return PageCost(deepest, total, notes)
 
 
 def capped_dpi(width_pt: float, height_pt: float, dpi: int) -> int:

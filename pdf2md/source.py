@@ -22,7 +22,7 @@ import pymupdf
 
 from pdf2md.errors import DocumentLoadError
 from pdf2md.model import BBox
-from pdf2md.page_limits import MAX_RENDER_PIXELS, capped_dpi, check_page
+from pdf2md.page_limits import MAX_RENDER_PIXELS, MUPDF_ERRORS, capped_dpi, check_page
 from pdf2md.urls import link_target_is_safe
 
 if TYPE_CHECKING:
@@ -450,13 +450,16 @@ class SourceDocument:
         """The PDF's outline (bookmarks) as ``(level, title, page_number)``; may be empty."""
         try:
             return [(int(lv), str(t), int(p)) for lv, t, p, *_ in self.doc.get_toc(simple=True)]
-        except (RuntimeError, ValueError):
+        except MUPDF_ERRORS:
             return []
 
     @property
     def title(self) -> str | None:
         """The metadata title, where one is set."""
-        meta = self.doc.metadata or {}
+        try:
+            meta = self.doc.metadata or {}
+        except MUPDF_ERRORS:
+            return None
         title = (meta.get("title") or "").strip()
         return title or None
 
@@ -537,13 +540,13 @@ def open_pdf(path: str | Path, *, password: str | None = None) -> SourceDocument
     _sniff_pdf(data, p)
     try:
         doc = pymupdf.open(stream=io.BytesIO(data), filetype="pdf")
-    except (RuntimeError, ValueError) as exc:
+        if doc.needs_pass and not doc.authenticate(password or ""):
+            doc.close()
+            hint = "wrong password" if password else "encrypted; give --password"
+            raise DocumentLoadError(f"{p}: {hint}")
+        if doc.page_count == 0:
+            doc.close()
+            raise DocumentLoadError(f"{p}: the PDF has no pages")
+    except MUPDF_ERRORS as exc:
         raise DocumentLoadError(f"{p}: corrupt or unreadable PDF ({exc})") from exc
-    if doc.needs_pass and not doc.authenticate(password or ""):
-        doc.close()
-        hint = "wrong password" if password else "encrypted; give --password"
-        raise DocumentLoadError(f"{p}: {hint}")
-    if doc.page_count == 0:
-        doc.close()
-        raise DocumentLoadError(f"{p}: the PDF has no pages")
     return SourceDocument(p, doc, hashlib.sha256(data).hexdigest())
