@@ -45,14 +45,14 @@ _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
 
 def _links(text: str) -> str:
     def fix(m: re.Match[str]) -> str:
-        bang, label, target = m.group(1), m.group(2), m.group(3)
+        bang, target, whole = m.group(1), m.group(3), m.group(0)
         if bang and image_target_is_local(target):
-            return m.group(0)
+            return whole
         if bang and link_target_is_safe(target):
-            return f"[{label}]({target}"  # a remote image: a link to it, never fetched
+            return whole[1:]  # a remote image: a link to it, never fetched
         if link_target_is_safe(target) and not bang:
-            return m.group(0)
-        return f"{bang}\\[{label}]({target}"
+            return whole
+        return f"{bang}\\{whole[len(bang) :]}"
 
     def definition(m: re.Match[str]) -> str:
         if link_target_is_safe(m.group(3)):
