@@ -261,3 +261,30 @@ def test_no_onnxruntime_telemetry_files(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", code, str(pdf)], env=env, check=True, timeout=300)
     assert not (home / ".cache" / "Microsoft").exists()
     assert list(home.rglob("*")) == []
+
+
+def test_image_declared_past_the_limit_is_recorded(tmp_path: Path) -> None:
+    import io
+
+    import pymupdf
+    from PIL import Image
+
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 300), "Text beside a lying image.", fontsize=11)
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(buf, "PNG")
+    xref = page.insert_image(pymupdf.Rect(100, 400, 300, 600), stream=buf.getvalue())
+    doc.xref_set_key(xref, "Width", "30000")
+    doc.xref_set_key(xref, "Height", "30000")
+    doc.save(tmp_path / "big.pdf")
+    result = convert(tmp_path / "big.pdf", profile="fast")
+    assert result.status == "partial"
+    assert result.errors == (
+        ErrorItem(
+            stage="source",
+            page_index=0,
+            message="an image of 30000x30000 px is over the limit of 400 megapixels",
+        ),
+    )
+    assert result.markdown == "Text beside a lying image.\n"
