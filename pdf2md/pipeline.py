@@ -159,9 +159,17 @@ class Converter:
             try:
                 result = _convert_open(src, run, pages)
             except ConversionTimeout as exc:
+                if sink is not None:
+                    sink.discard()
                 if strict:
                     raise
                 return _failed(str(exc), stage="timeout")
+            except BaseException:
+                if sink is not None:
+                    sink.discard()  # no image files of a conversion that did not finish
+                raise
+            if result.status == "failed" and sink is not None:
+                sink.discard()
             return result.model_copy(update={"stats": tally.since(self._pool)})
 
 

@@ -288,3 +288,22 @@ def test_image_declared_past_the_limit_is_recorded(tmp_path: Path) -> None:
         ),
     )
     assert result.markdown == "Text beside a lying image.\n"
+
+
+def test_failed_conversion_leaves_no_images(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from pdf2md.errors import ConversionTimeout
+
+    def late(*args: object, **kw: object) -> object:
+        raise ConversionTimeout("document ran past its time limit")
+
+    pdf = huge_page_pdf(tmp_path / "fig.pdf")
+    ok = convert(pdf, profile="fast", images_dir=tmp_path / "kept")
+    assert [p.name for p in (tmp_path / "kept").iterdir()] == ["p0-r1-figure.png"]
+    assert ok.status == "partial"
+    monkeypatch.setattr(pipeline, "_assembled", late)
+    result = convert(pdf, profile="fast", images_dir=tmp_path / "img")
+    assert result.status == "failed"
+    assert result.errors == (
+        ErrorItem(stage="timeout", message="document ran past its time limit"),
+    )
+    assert not (tmp_path / "img").exists()
