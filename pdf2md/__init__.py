@@ -10,6 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pdf2md.onnx_env import set_telemetry_env
+
+# before any pdf2md module imports pymupdf, which starts ONNX Runtime (and its telemetry
+# files) at import; see pdf2md.onnx_env for why this cannot wait for a backend's load()
+set_telemetry_env()
+
 __version__ = "0.1.0"
 
 __all__ = ["Converter", "__version__", "convert"]

@@ -14,6 +14,7 @@ next recogniser of the route.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -42,19 +43,38 @@ class AssetSink(Protocol):
 
 @dataclass(frozen=True)
 class DirectoryAssetSink:
-    """Writes assets into ``directory``; links are ``link_prefix/name``."""
+    """Writes assets into ``directory``; links are ``link_prefix/name``.
+
+    It remembers what it wrote, so that :meth:`discard` can take it all back when the
+    conversion that wrote it fails.
+    """
 
     directory: Path
     link_prefix: str
+    written: list[Path] = field(default_factory=list, compare=False, repr=False)
 
     def save(self, name: str, data: bytes) -> str:
         """Write the file (atomically) and return its link."""
-        self.directory.mkdir(parents=True, exist_ok=True)
+        if not self.directory.exists():
+            self.directory.mkdir(parents=True, exist_ok=True)
+            self.written.append(self.directory)
         target = self.directory / name
         tmp = target.with_name(f".{name}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        self.written.append(target)
         return f"{self.link_prefix}/{name}" if self.link_prefix else name
+
+    def discard(self) -> None:
+        """Remove every file this sink wrote (and the folder, where it made it and it is
+        empty again)."""
+        for path in reversed(self.written):
+            with contextlib.suppress(OSError):
+                path.rmdir() if path.is_dir() else path.unlink()
+        self.written.clear()
 
 
 def asset_name(region: Region, suffix: str = "") -> str:

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pdf2md import __version__
+from pdf2md.cli_io import OutputError, StagedFolder, write_atomic, write_stream
 from pdf2md.errors import Pdf2mdError
+from pdf2md.page_ranges import PageRanges, parse_page_ranges
+from pdf2md.urls import redact_url
 
 if TYPE_CHECKING:
     from pdf2md.model import Result
@@ -54,39 +57,34 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     configure_console_logging(verbose, quiet)
 
 
-def parse_pages(spec: str) -> list[int]:
-    """``"1-3,7"`` (1-based, inclusive) -> ``[0, 1, 2, 6]``.
+def parse_pages(spec: str) -> PageRanges:
+    """``"1-3,7"`` (1-based, inclusive) -> the indices ``[0, 1, 2, 6]``, kept as ranges.
 
     Raises:
         typer.BadParameter: a malformed range.
     """
-    pages: list[int] = []
-    for part in spec.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        a, sep, b = part.partition("-")
-        try:
-            start, end = int(a), int(b) if sep else int(a)
-        except ValueError:
-            raise typer.BadParameter(f"{part!r} is not a page or range like 3 or 1-5") from None
-        if start < 1 or end < start:
-            raise typer.BadParameter(f"{part!r}: pages count from 1 and ranges go upwards")
-        pages.extend(range(start - 1, end))
-    if not pages:
-        raise typer.BadParameter("no pages given")
-    return list(dict.fromkeys(pages))
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        return parse_page_ranges(spec)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def write_output(text: str, output: Path | None, images: StagedFolder) -> None:
+    """Write ``text`` to ``output`` (stdout for ``None``) and move the staged images into
+    place; all or nothing: where either fails, neither stays.
+
+    Raises:
+        typer.Exit: a one-line error, exit code 1.
+    """
+    try:
+        images.commit()
+        if output is None:
+            write_stream(sys.stdout, text)
+        else:
+            write_atomic(output, text)
+    except OutputError as exc:
+        images.undo()
+        raise _fail(str(exc)) from None
 
 
 _FLAG_KEYS = {
@@ -201,6 +199,7 @@ def convert_command(
     from pdf2md.pipeline import convert
     from pdf2md.profile import resolve_profile
     from pdf2md.render.json import render_json
+    from pdf2md.route import validate_profile
 
     configure_logging(verbose, quiet)
     if fmt not in ("md", "json"):
@@ -224,6 +223,7 @@ def convert_command(
                 }
             ),
         )
+        validate_profile(resolved.profile)  # any unknown name or option key: a config error
         if lang:
             _check_ocr_languages(resolved.profile)
     except (Pdf2mdError, typer.BadParameter) as exc:
@@ -231,26 +231,29 @@ def convert_command(
     images_dir = images
     if images_dir is None and output is not None and not no_images:
         images_dir = output.with_name(f"{output.stem}_images")
-    started = time.perf_counter()
-    result = convert(
-        pdf,
-        on_progress=_progress_printer() if not quiet and sys.stderr.isatty() else None,
-        profile=resolved,
-        pages=page_list,
-        password=password,
-        images_dir=images_dir,
-        image_link_prefix=_image_link_prefix(images_dir, output) if images_dir else None,
-        strict=strict,
-        timeout_s=timeout,
-    )
-    if result.status == "failed" or result.document is None:
-        raise _fail(result.errors[0].message if result.errors else "conversion failed")
-    _report(result, time.perf_counter() - started, verbose=verbose, quiet=quiet)
-    text = render_json(result.document) if fmt == "json" else result.markdown
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text)
+    if output is not None and output.is_dir():
+        raise _fail(f"cannot write {output}: is a directory")
+    staged = StagedFolder(images_dir)  # images move into images_dir only with the output
+    try:
+        started = time.perf_counter()
+        result = convert(
+            pdf,
+            on_progress=_progress_printer() if not quiet and sys.stderr.isatty() else None,
+            profile=resolved,
+            pages=page_list,
+            password=password,
+            images_dir=staged.path,
+            image_link_prefix=_image_link_prefix(images_dir, output) if images_dir else None,
+            strict=strict,
+            timeout_s=timeout,
+        )
+        if result.status == "failed" or result.document is None:
+            raise _fail(result.errors[0].message if result.errors else "conversion failed")
+        _report(result, time.perf_counter() - started, verbose=verbose, quiet=quiet)
+        text = render_json(result.document) if fmt == "json" else result.markdown
+        write_output(text, output, staged)
+    finally:
+        staged.discard()
 
 
 def _image_link_prefix(images_dir: Path, output: Path | None) -> str:
@@ -325,6 +328,7 @@ def profile_show(
     typer.echo(f"# profile {resolved.profile.name} (hash {resolved.profile.hash})")
     for key, value in flat.items():
         source = resolved.sources.get(key, "default")
+        value = redact_url(value) if key.endswith("url") and isinstance(value, str) else value
         typer.echo(f"{key.ljust(width)} = {value!r}  [{source}]")
 
 

@@ -30,6 +30,9 @@ _PAGE_NUMBER_RE = re.compile(
 )
 _TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")", "]")
 _MARGIN_RATIO = 0.1
+# the running heads of a poster or a drawing are no deeper than a book's: a margin in
+# proportion to a 200-inch page would take real text for a page header
+MAX_MARGIN_PT = 108.0
 _TEXT_KINDS = (RegionKind.TEXT, RegionKind.LIST_ITEM, RegionKind.FOOTNOTE)
 
 
@@ -56,7 +59,7 @@ def _norm_key(text: str) -> str:
 
 def _in_margin(block: Block, page: Page) -> bool:
     box = block.region.bbox
-    margin = _MARGIN_RATIO * page.height_pt
+    margin = min(_MARGIN_RATIO * page.height_pt, MAX_MARGIN_PT)
     return box.y1 <= margin or box.y0 >= page.height_pt - margin
 
 
@@ -77,7 +80,9 @@ def remove_furniture(pages: list[Page]) -> list[Page]:
     threshold = max(3, int(0.4 * len(pages)) + 1) if len(pages) >= 3 else None
     out: list[Page] = []
     for page in pages:
-        blocks = [_rescued_heading(b, repeats) or b for b in page.blocks]
+        blocks = [
+            _rescued_heading(b, repeats) or _misplaced_furniture(b, page) or b for b in page.blocks
+        ]
         kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold, labelled))
         out.append(page.model_copy(update={"blocks": kept}))
     return out
@@ -91,6 +96,20 @@ def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
     if not NUMBERED_HEADING_RE.match(text):
         return None
     region = block.region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
+    return block.model_copy(update={"region": region})
+
+
+def _misplaced_furniture(block: Block, page: Page) -> Block | None:
+    """A "page footer" wholly in the top half of the page, or a "page header" wholly in the
+    bottom half, is body text the layout misread (seen on huge pages, read scaled down)."""
+    box, half = block.region.bbox, page.height_pt / 2
+    kind = block.region.kind
+    if not (
+        (kind == RegionKind.PAGE_FOOTER and box.y1 < half)
+        or (kind == RegionKind.PAGE_HEADER and box.y0 > half)
+    ):
+        return None
+    region = block.region.model_copy(update={"kind": RegionKind.TEXT})
     return block.model_copy(update={"region": region})
 
 
@@ -288,6 +307,8 @@ def join_continued_paragraphs(pages: list[Page]) -> list[Page]:
     previous_loc: tuple[int, int] | None = None
     rewritten: dict[str, Block] = {}
     for pi, page in enumerate(pages):
+        if page.method == "failed":
+            previous = None  # what the lost page held stands between the two paragraphs
         for bi, block in enumerate(page.blocks):
             if block.region.kind != RegionKind.TEXT:
                 if block.region.kind not in (

@@ -7,6 +7,7 @@
     ├── BackendUnavailable    an optional dependency or model weights are missing
     ├── DocumentLoadError     the input is not a readable PDF (missing, corrupt, encrypted, empty)
     ├── RecognitionError      a backend failed on a page or region
+    ├── LimitExceeded         a page goes past a bound pdf2md sets (nesting, stream bytes)
     └── ConversionTimeout     a document ran past its time limit
 """
 
@@ -34,6 +35,13 @@ class DocumentLoadError(Pdf2mdError):
 
 class RecognitionError(Pdf2mdError):
     """A layout backend or recogniser failed on a page or region."""
+
+
+class LimitExceeded(Pdf2mdError):
+    """A page goes past a bound set before any work on it starts (see ``pdf2md.page_limits``).
+
+    The message names the bound and the value seen; the page is recorded as failed.
+    """
 
 
 class ConversionTimeout(Pdf2mdError):

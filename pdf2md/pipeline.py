@@ -7,6 +7,7 @@ of the document goes on; a document that cannot be opened gives ``status="failed
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -33,9 +34,11 @@ from pdf2md.model import (
 from pdf2md.order import order_regions
 from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
 from pdf2md.render.markdown import render_markdown
+from pdf2md.render.safe import safe_document
 from pdf2md.route import BackendPool, OcrTally, recognise_regions, validate_profile
 from pdf2md.source import PageView, SourceDocument, open_pdf
 from pdf2md.triage import triage_page
+from pdf2md.urls import redact_text
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,8 @@ class _Run:
     timings: dict[str, float] = field(default_factory=dict)
 
     def record(self, item: ErrorItem) -> None:
-        self.errors.append(item)
+        # a backend's message may quote an endpoint: no credentials in what is recorded
+        self.errors.append(item.model_copy(update={"message": redact_text(item.message)}))
 
     def tick(self, stage: str, started: float) -> float:
         now = time.perf_counter()
@@ -156,9 +160,17 @@ class Converter:
             try:
                 result = _convert_open(src, run, pages)
             except ConversionTimeout as exc:
+                if sink is not None:
+                    sink.discard()
                 if strict:
                     raise
                 return _failed(str(exc), stage="timeout")
+            except BaseException:
+                if sink is not None:
+                    sink.discard()  # no image files of a conversion that did not finish
+                raise
+            if result.status == "failed" and sink is not None:
+                sink.discard()
             return result.model_copy(update={"stats": tally.since(self._pool)})
 
 
@@ -214,11 +226,11 @@ def convert(
 def _page_indices(src: SourceDocument, pages: Sequence[int] | None) -> list[int]:
     if pages is None:
         return list(range(src.page_count))
-    bad = [p for p in pages if not 0 <= p < src.page_count]
-    if bad:
-        raise Pdf2mdError(
-            f"page {bad[0] + 1} out of range: the document has {src.page_count} pages"
-        )
+    # stop at the first page out of range: a range of a billion pages is refused before
+    # anything the size of that range is built
+    bad = next((p for p in pages if not 0 <= p < src.page_count), None)
+    if bad is not None:
+        raise Pdf2mdError(f"page {bad + 1} out of range: the document has {src.page_count} pages")
     return list(pages)
 
 
@@ -232,9 +244,13 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
     out_pages: list[Page] = []
     for start in range(0, len(indices), PAGE_BATCH):
         run.check_deadline()
-        views = [src.page(i) for i in indices[start : start + PAGE_BATCH]]
-        out_pages.extend(_convert_batch(views, run))
-        del views
+        opened = [_open_page(src, i, run) for i in indices[start : start + PAGE_BATCH]]
+        views = [v for v in opened if isinstance(v, PageView)]
+        converted = iter(_convert_pages(views, run))
+        out_pages.extend(next(converted) if isinstance(v, PageView) else v for v in opened)
+        for view in views:
+            _record_bounds(view, run)
+        del views, opened
         src.release_caches()
         if run.on_progress is not None:
             run.on_progress(len(out_pages), len(indices))
@@ -249,9 +265,13 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         title=src.title,
         pages=tuple(out_pages),
     )
-    doc = assemble_document(doc, outline=src.outline, settings=run.profile.document)
+    doc = _assembled(doc, src, run)
     t = run.tick("document", t)
-    markdown = render_markdown(doc, page_markers=run.profile.document.page_markers).text
+    markdown = render_markdown(
+        doc,
+        page_markers=run.profile.document.page_markers,
+        allow_raw_html=run.profile.render.allow_raw_html,
+    ).text
     run.tick("render", t)
     failed_pages = sum(1 for p in doc.pages if p.method == "failed")
     status: Status = "ok" if not run.errors else "partial"
@@ -264,6 +284,79 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         errors=tuple(run.errors),
         timings=run.timings,
     )
+
+
+def _page_failure(exc: Exception) -> str:
+    if isinstance(exc, Pdf2mdError):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _failed_page(src: SourceDocument | None, view: PageView | None, page_index: int) -> Page:
+    """The record of a page that could not be read: no blocks, ``method="failed"``."""
+    width = height = 0.0
+    if view is not None:
+        width, height = view.width_pt, view.height_pt
+    elif src is not None:
+        with contextlib.suppress(RuntimeError, ValueError, IndexError):
+            rect = src.doc[page_index].rect
+            width, height = float(rect.width), float(rect.height)
+    return Page(page_index=page_index, width_pt=width, height_pt=height, method="failed")
+
+
+def _open_page(src: SourceDocument, page_index: int, run: _Run) -> PageView | Page:
+    """A view of the page, or (its failure recorded) a failed page where it cannot be read."""
+    try:
+        return src.page(page_index)
+    except Exception as exc:  # anything a page holds can break MuPDF: only this page fails
+        if run.strict:
+            raise
+        log.info("page %d cannot be read: %s", page_index + 1, _page_failure(exc))
+        run.record(ErrorItem(stage="source", page_index=page_index, message=_page_failure(exc)))
+        return _failed_page(src, None, page_index)
+
+
+def _convert_pages(views: list[PageView], run: _Run) -> list[Page]:
+    """Convert a batch of pages; where the batch fails, each page again on its own, so that
+    only the page that breaks a stage is lost (recorded as a failed page)."""
+    if not views:
+        return []
+    first_error = len(run.errors)
+    try:
+        return _convert_batch(views, run)
+    except ConversionTimeout:
+        raise
+    except Exception as exc:  # a bug or a page MuPDF cannot process: isolate the page
+        if run.strict:
+            raise
+        del run.errors[first_error:]  # the pages are converted again, errors and all
+        if len(views) > 1:
+            return [page for view in views for page in _convert_pages([view], run)]
+        view = views[0]
+        log.info("page %d failed: %s", view.page_index + 1, _page_failure(exc))
+        run.record(
+            ErrorItem(stage="source", page_index=view.page_index, message=_page_failure(exc))
+        )
+        return [_failed_page(None, view, view.page_index)]
+
+
+def _record_bounds(view: PageView, run: _Run) -> None:
+    for message in view.bounds_hit.values():
+        log.info("page %d: %s", view.page_index + 1, message)
+        run.record(ErrorItem(stage="source", page_index=view.page_index, message=message))
+
+
+def _assembled(doc: Document, src: SourceDocument, run: _Run) -> Document:
+    """The cross-page steps, then output made safe to render; where assembly breaks, the
+    pages as they were read (the failure recorded)."""
+    try:
+        doc = assemble_document(doc, outline=src.outline, settings=run.profile.document)
+    except Exception as exc:  # a bug on odd content: keep the pages, record what happened
+        if run.strict:
+            raise
+        log.info("document assembly failed: %s", _page_failure(exc))
+        run.record(ErrorItem(stage="document", message=_page_failure(exc)))
+    return safe_document(doc, allow_raw_html=run.profile.render.allow_raw_html)
 
 
 def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:

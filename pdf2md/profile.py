@@ -95,6 +95,13 @@ class DocumentSettings(_Strict):
     heading_source: Literal["auto", "outline", "numbering", "font"] = "auto"
 
 
+class RenderSettings(_Strict):
+    """How the Markdown is written. ``allow_raw_html`` keeps HTML found in the PDF's text
+    (off: it is escaped, so that rendering the output runs nothing the PDF's author wrote)."""
+
+    allow_raw_html: bool = False
+
+
 class ModelSettings(_Strict):
     """Where model weights live. Empty means ``$PDF2MD_HOME/models``."""
 
@@ -122,6 +129,7 @@ class Profile(_Strict):
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     images: ImageSettings = Field(default_factory=ImageSettings)
     document: DocumentSettings = Field(default_factory=DocumentSettings)
+    render: RenderSettings = Field(default_factory=RenderSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     vlm: VlmSettings = Field(default_factory=VlmSettings)
     options: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -174,6 +182,9 @@ def find_profile(name_or_path: str) -> Path:
     bundled = layouts_dir() / f"{name_or_path}.toml"
     if bundled.is_file():
         return bundled
+    if path.suffix == ".toml" or len(path.parts) > 1:  # meant as a file, not a bundled name
+        reason = "is a folder" if path.is_dir() else "no such file"
+        raise ConfigError(f"profile {name_or_path}: {reason}")
     raise ConfigError(
         f"unknown profile {name_or_path!r}; bundled: {', '.join(profile_names())} "
         "(or give a path to a .toml file)"
@@ -222,6 +233,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from exc
 
 
 def _validate(data: dict[str, Any], origin: str) -> Profile:

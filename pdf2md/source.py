@@ -22,6 +22,8 @@ import pymupdf
 
 from pdf2md.errors import DocumentLoadError
 from pdf2md.model import BBox
+from pdf2md.page_limits import MAX_RENDER_PIXELS, MUPDF_ERRORS, capped_dpi, check_page
+from pdf2md.urls import link_target_is_safe
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -147,6 +149,8 @@ class PageView:
     page: pymupdf.Page
     page_index: int
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    bounds_hit: dict[str, str] = field(default_factory=dict, repr=False)
+    """Bounds this page hit that did not stop it (a render at lower dpi), by kind: message."""
 
     def memo(self, key: str, make: Callable[[], T]) -> T:
         """A value computed once per page by another stage (``make()``), kept as long
@@ -346,30 +350,47 @@ class PageView:
 
     @cached_property
     def links(self) -> tuple[Link, ...]:
-        """Link annotations with a URI or an internal page target."""
+        """Link annotations with an internal page target or a URI of a safe scheme (``http``,
+        ``https``, ``mailto``): a ``javascript:`` or ``file:`` link is no link in the output."""
         out: list[Link] = []
         for link in self.page.get_links():
             uri = link.get("uri")
             if not uri and link.get("kind") == pymupdf.LINK_GOTO and link.get("page", -1) >= 0:
                 uri = f"#page={int(link['page']) + 1}"
-            if uri:
+            if uri and link_target_is_safe(str(uri)):
                 r = link["from"]
                 out.append(Link(BBox(r.x0, r.y0, r.x1, r.y1), str(uri)))
         return tuple(out)
 
+    def render_dpi(self, bbox: BBox | None = None, dpi: int = 150) -> int:
+        """The dpi :meth:`render` uses for ``bbox`` at ``dpi``: lower where the image would
+        pass :data:`~pdf2md.page_limits.MAX_RENDER_PIXELS` (noted in :attr:`bounds_hit`).
+        Callers that map pixels back to points ask first and render at the answer."""
+        box = (bbox or self.bbox).clip(self.bbox)
+        capped = capped_dpi(box.width, box.height, dpi)
+        if capped != dpi:
+            self.bounds_hit.setdefault(
+                "render",
+                f"rendered at {capped} dpi instead of {dpi}: {box.width:.0f}x{box.height:.0f} pt"
+                f" is over the render limit of {MAX_RENDER_PIXELS // 1_000_000} megapixels",
+            )
+        return capped
+
+    def _pixmap(self, bbox: BBox | None, dpi: int) -> pymupdf.Pixmap:
+        clip = pymupdf.Rect(*bbox) if bbox is not None else None
+        return self.page.get_pixmap(dpi=self.render_dpi(bbox, dpi), clip=clip, alpha=False)
+
     def render(self, bbox: BBox | None = None, *, dpi: int = 150) -> Image.Image:
-        """Render the page, or the part inside ``bbox``, to an RGB PIL image at ``dpi``."""
+        """Render the page, or the part inside ``bbox``, to an RGB PIL image at ``dpi``
+        (or at :meth:`render_dpi`, where ``dpi`` would make it too large)."""
         from PIL import Image
 
-        clip = pymupdf.Rect(*bbox) if bbox is not None else None
-        pix = self.page.get_pixmap(dpi=dpi, clip=clip, alpha=False)
+        pix = self._pixmap(bbox, dpi)
         return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
 
     def render_png(self, bbox: BBox | None = None, *, dpi: int = 150) -> bytes:
         """Render like :meth:`render` and return PNG bytes."""
-        clip = pymupdf.Rect(*bbox) if bbox is not None else None
-        pix = self.page.get_pixmap(dpi=dpi, clip=clip, alpha=False)
-        data: bytes = pix.tobytes("png")
+        data: bytes = self._pixmap(bbox, dpi).tobytes("png")
         return data
 
 
@@ -417,6 +438,7 @@ class SourceDocument:
     path: Path
     doc: pymupdf.Document
     sha256: str
+    _stream_sizes: dict[int, int] = field(default_factory=dict, repr=False)
 
     @property
     def page_count(self) -> int:
@@ -428,13 +450,16 @@ class SourceDocument:
         """The PDF's outline (bookmarks) as ``(level, title, page_number)``; may be empty."""
         try:
             return [(int(lv), str(t), int(p)) for lv, t, p, *_ in self.doc.get_toc(simple=True)]
-        except (RuntimeError, ValueError):
+        except MUPDF_ERRORS:
             return []
 
     @property
     def title(self) -> str | None:
         """The metadata title, where one is set."""
-        meta = self.doc.metadata or {}
+        try:
+            meta = self.doc.metadata or {}
+        except MUPDF_ERRORS:
+            return None
         title = (meta.get("title") or "").strip()
         return title or None
 
@@ -445,15 +470,21 @@ class SourceDocument:
         portrait page without ``/Rotate``, or with the wrong one) gets its ``/Rotate`` changed
         in memory, so that every stage sees the text as a reader holding the page
         right sees it (see :func:`upright_turn`).
+
+        Raises:
+            LimitExceeded: the page passes a bound of :func:`~pdf2md.page_limits.check_page`.
+            RuntimeError: MuPDF cannot read the page (the pipeline records either).
         """
         page = self.doc[page_index]
+        cost = check_page(page, sizes=self._stream_sizes)
         view = PageView(page, page_index)
+        view.bounds_hit.update((f"image{i}", note) for i, note in enumerate(cost.notes))
         turn = upright_turn(view.lines)
         if not turn:
             return view
         page.set_rotation((page.rotation + turn) % 360)
         page = self.doc.reload_page(page)  # else links keep the old rotation's boxes
-        upright = PageView(page, page_index)
+        upright = PageView(page, page_index, bounds_hit=view.bounds_hit)
         # the raw extraction is in unrotated coordinates, the same under any /Rotate
         upright.__dict__["text_dict"] = view.text_dict
         return upright
@@ -481,9 +512,13 @@ class SourceDocument:
 
 
 def _sniff_pdf(data: bytes, path: Path) -> None:
-    head = data[:1024]
-    if b"%PDF-" not in head:
-        raise DocumentLoadError(f"{path}: not a PDF (no %PDF header)")
+    """Refuse what is plainly no PDF; a damaged header (``%PDF`` with a flipped byte) with
+    PDF objects behind it is left to MuPDF, which repairs what it can."""
+    if b"%PDF-" in data[:1024]:
+        return
+    if b" obj" in data[: 1 << 20] and (b"endobj" in data or b"trailer" in data):
+        return
+    raise DocumentLoadError(f"{path}: not a PDF (no %PDF header)")
 
 
 def open_pdf(path: str | Path, *, password: str | None = None) -> SourceDocument:
@@ -505,13 +540,13 @@ def open_pdf(path: str | Path, *, password: str | None = None) -> SourceDocument
     _sniff_pdf(data, p)
     try:
         doc = pymupdf.open(stream=io.BytesIO(data), filetype="pdf")
-    except (RuntimeError, ValueError) as exc:
+        if doc.needs_pass and not doc.authenticate(password or ""):
+            doc.close()
+            hint = "wrong password" if password else "encrypted; give --password"
+            raise DocumentLoadError(f"{p}: {hint}")
+        if doc.page_count == 0:
+            doc.close()
+            raise DocumentLoadError(f"{p}: the PDF has no pages")
+    except MUPDF_ERRORS as exc:
         raise DocumentLoadError(f"{p}: corrupt or unreadable PDF ({exc})") from exc
-    if doc.needs_pass and not doc.authenticate(password or ""):
-        doc.close()
-        hint = "wrong password" if password else "encrypted; give --password"
-        raise DocumentLoadError(f"{p}: {hint}")
-    if doc.page_count == 0:
-        doc.close()
-        raise DocumentLoadError(f"{p}: the PDF has no pages")
     return SourceDocument(p, doc, hashlib.sha256(data).hexdigest())

@@ -100,7 +100,7 @@ def ink_under_text(page: PageView, lines: Sequence[TextLine]) -> float:
 
     # About 600 px on the long side: enough to see a line of text on a small page.
     long_side = max(page.bbox.width, page.bbox.height, 1.0)
-    dpi = int(max(_INK_DPI, min(150, 600 * 72 / long_side)))
+    dpi = page.render_dpi(None, int(max(_INK_DPI, min(150, 600 * 72 / long_side))))
     image = np.asarray(page.render(dpi=dpi).convert("L"), dtype=np.uint8)
     k = dpi / 72.0
     threshold = min(160, int(image.mean()) - 40)

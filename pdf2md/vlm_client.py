@@ -4,10 +4,13 @@ Standard library only (``urllib`` + a thread pool): one POST per request to
 ``<url>/chat/completions`` with the image as a base64 ``data:`` URL. Requests run concurrently
 up to a bound, each with a timeout and retries on timeouts, connection errors, HTTP 429 and 5xx.
 Failures are returned as :class:`VlmAnswer` with ``error`` set, never raised, so one bad answer
-cannot stop a batch.
+cannot stop a batch. No secret reaches an error or a log line: credentials written into the URL
+(``https://user:pass@host/v1``) are sent as a Basic ``Authorization`` header and shown as
+``https://***@host/v1``; server error bodies are cut and scrubbed of the key and of anything
+that looks like one.
 
 Example:
-    >>> client = VlmClient(url="http://127.0.0.1:8000/v1", model="qwen2.5-vl")
+    >>> client = VlmClient(url="http://user:pw@127.0.0.1:8000/v1", model="qwen2.5-vl")
     >>> client.endpoint
     'http://127.0.0.1:8000/v1/chat/completions'
 """
@@ -19,11 +22,14 @@ import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
+
+from pdf2md.urls import redact_url, scrub_secrets
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +64,15 @@ class _Retryable(Exception):
 
 class _Fatal(Exception):
     """A failure no retry will fix (HTTP 4xx, an unreadable body)."""
+
+
+def _split_credentials(url: str) -> tuple[str, str | None]:
+    """``https://user:pass@host/v1`` -> (``https://host/v1``, ``"user:pass"``)."""
+    parts = urllib.parse.urlsplit(url)
+    if "@" not in parts.netloc:
+        return url, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=host)), urllib.parse.unquote(userinfo)
 
 
 def chat_endpoint(url: str) -> str:
@@ -127,7 +142,9 @@ class VlmClient:
         concurrency: int = 4,
         backoff_s: float = 0.5,
     ) -> None:
-        self.endpoint = chat_endpoint(url)
+        plain, self._userinfo = _split_credentials(chat_endpoint(url))
+        self.endpoint = plain
+        """The chat-completions URL, credentials taken out (safe to print)."""
         self.model = model
         self._api_key = api_key
         self.timeout_s = timeout_s
@@ -140,13 +157,16 @@ class VlmClient:
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
+        elif self._userinfo:
+            token = base64.b64encode(self._userinfo.encode("utf-8")).decode("ascii")
+            headers["Authorization"] = f"Basic {token}"
         req = urllib.request.Request(self.endpoint, data=data, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:
                 raw = resp.read()
         except urllib.error.HTTPError as exc:
             try:
-                detail = exc.read(300).decode("utf-8", "replace").strip()
+                detail = self._scrub(exc.read(2000).decode("utf-8", "replace").strip())
             finally:
                 exc.close()
             message = f"HTTP {exc.code}: {detail}" if detail else f"HTTP {exc.code}"
@@ -158,14 +178,24 @@ class VlmClient:
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
                 raise _Retryable(f"timed out after {self.timeout_s:g} s") from exc
-            raise _Retryable(f"cannot reach {self.endpoint}: {exc.reason}") from exc
+            reason = self._scrub(str(exc.reason))
+            raise _Retryable(f"cannot reach {redact_url(self.endpoint)}: {reason}") from exc
         except OSError as exc:  # connection reset, remote closed, ...
-            raise _Retryable(f"connection failed: {exc}") from exc
+            raise _Retryable(f"connection failed: {self._scrub(str(exc))}") from exc
+        except ValueError as exc:  # http.client.InvalidURL and the like
+            raise _Fatal(f"bad endpoint URL {redact_url(self.endpoint)}") from exc
         try:
             body: dict[str, Any] = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise _Fatal(f"response is not JSON ({exc})") from exc
+            raise _Fatal(f"response is not JSON ({self._scrub(str(exc))})") from exc
         return body
+
+    def _scrub(self, text: str) -> str:
+        """A server's words, cut and without the key, the URL's password or key-like words."""
+        secrets = tuple(s for s in (self._api_key, self._userinfo) if s)
+        if self._userinfo and ":" in self._userinfo:
+            secrets += (self._userinfo.split(":", 1)[1],)
+        return scrub_secrets(text, secrets=secrets)
 
     def complete(self, request: VlmRequest) -> VlmAnswer:
         """Ask one question, with retries. Never raises for transport or server failures."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pdf2md.onnx_env import quiet_onnxruntime
+
 
 def limit_onnx_threads(threads: int) -> bool:
     """Make every ONNX Runtime session created from now on in this process use ``threads``
@@ -19,6 +21,7 @@ def limit_onnx_threads(threads: int) -> bool:
     Only for process entry points (a batch worker): it replaces ``onnxruntime.InferenceSession``
     for the whole process.
     """
+    quiet_onnxruntime()
     try:
         import onnxruntime as ort
     except ImportError:

@@ -20,6 +20,8 @@ from pdf2md.patterns import BULLET_RE, CAPTION_RE, MATH_FONT_RE, NUMBERED_HEADIN
 from pdf2md.source import PageView, TextLine
 from pdf2md.textlines import attach_bullets, text_x0, visual_rows
 
+_MAX_MARGIN_PT = 72.0
+
 
 class HeuristicLayoutOptions(BaseModel):
     """Options of ``text-heuristic``."""
@@ -216,7 +218,9 @@ class HeuristicLayout:
     def _classify(self, page: PageView, group: list[TextLine], size: float) -> RegionKind:
         text = " ".join(ln.text.strip() for ln in group)
         box = BBox.enclosing([ln.bbox for ln in group])
-        margin = self.options.margin_ratio * page.height_pt
+        # capped: on a huge page (a poster, 200 inches a side) a proportional margin would
+        # take the first lines of text for a running head
+        margin = min(self.options.margin_ratio * page.height_pt, _MAX_MARGIN_PT)
         group_size = max(ln.size for ln in group)
         # running heads and folios are set no larger than the body; a bigger line at the top
         # of a page is a heading that happens to sit high

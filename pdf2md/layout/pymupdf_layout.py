@@ -30,6 +30,7 @@ from pdf2md.layout.refine import (
     text_not_figure,
 )
 from pdf2md.model import Region, RegionKind
+from pdf2md.onnx_env import quiet_onnxruntime
 from pdf2md.source import PageView
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class PymupdfLayout:
 
     def load(self) -> None:
         """Import ``pymupdf.layout`` (which loads its ONNX model)."""
+        quiet_onnxruntime()
         try:
             import pymupdf.layout  # noqa: F401
         except ImportError as exc:

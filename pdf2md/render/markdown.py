@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pdf2md.model import Block, Document, RegionKind
+from pdf2md.render.safe import safe_markdown
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,14 @@ def render_block(block: Block) -> str:
     return _WRITERS.get(block.region.kind, _plain)(block)
 
 
-def render_markdown(doc: Document, *, page_markers: bool = False) -> RenderedMarkdown:
-    """The whole document as Markdown.
+def render_markdown(
+    doc: Document, *, page_markers: bool = False, allow_raw_html: bool = False
+) -> RenderedMarkdown:
+    """The whole document as Markdown, safe to render (see :mod:`pdf2md.render.safe`).
 
     Blocks are separated by a blank line, except where a block continues the previous
     paragraph (``Block.joins``). With ``page_markers``, ``<!-- page N -->`` (1-based) precedes
-    each page's content.
+    each page's content. ``allow_raw_html`` keeps HTML from the PDF's text as it is.
     """
     parts: list[str] = []
     spans: list[tuple[int, int, int]] = []
@@ -60,7 +63,7 @@ def render_markdown(doc: Document, *, page_markers: bool = False) -> RenderedMar
             piece = f"<!-- page {page.page_index + 1} -->"
             length = _append(parts, piece, "break", length)
         for block in page.blocks:
-            text = render_block(block)
+            text = safe_markdown(render_block(block), allow_raw_html=allow_raw_html)
             if not text.strip():
                 continue
             joins: str = block.joins if parts else "break"
