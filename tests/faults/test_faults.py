@@ -162,11 +162,11 @@ def test_huge_page_keeps_its_text_and_says_why_it_rendered_small(tmp_path: Path)
         ),
     )
     assert result.markdown == (
-        "Real text on a huge page that must survive.\n\n![figure](img/p0-r1-figure.png)\n"
+        "Real text on a huge page that must survive.\n\n![figure](img/p1-r1-figure.png)\n"
     )
     from PIL import Image
 
-    with Image.open(tmp_path / "img" / "p0-r1-figure.png") as image:
+    with Image.open(tmp_path / "img" / "p1-r1-figure.png") as image:
         assert image.size == (6946, 6946)  # 10000 pt at 50 dpi: under 50 megapixels
 
 
@@ -298,7 +298,7 @@ def test_failed_conversion_leaves_no_images(tmp_path: Path, monkeypatch: pytest.
 
     pdf = huge_page_pdf(tmp_path / "fig.pdf")
     ok = convert(pdf, profile="fast", images_dir=tmp_path / "kept")
-    assert [p.name for p in (tmp_path / "kept").iterdir()] == ["p0-r1-figure.png"]
+    assert [p.name for p in (tmp_path / "kept").iterdir()] == ["p1-r1-figure.png"]
     assert ok.status == "partial"
     monkeypatch.setattr(pipeline, "_assembled", late)
     result = convert(pdf, profile="fast", images_dir=tmp_path / "img")
