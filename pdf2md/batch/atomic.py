@@ -19,6 +19,21 @@ from typing import BinaryIO
 TMP_SUFFIX = ".pdf2md-tmp"
 
 
+def file_mode() -> int:
+    """The mode a new file gets under this process's umask (``0o666 & ~umask``), as ``open``
+    gives it; :func:`tempfile.mkstemp` alone would make every output 0600."""
+    try:  # Linux reports the umask without changing it
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read it by setting it, and put it back at once
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def fsync_dir(folder: Path) -> None:
     """Flush a folder's entries to disk (a no-op where the platform cannot open folders)."""
     try:
@@ -50,6 +65,8 @@ def open_atomic(path: Path, tmp_dir: Path) -> Iterator[BinaryIO]:
     fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix=f"{path.name[:80]}.", suffix=TMP_SUFFIX)
     tmp = Path(tmp_name)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()

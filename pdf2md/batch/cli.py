@@ -13,6 +13,7 @@ import typer
 from pdf2md.batch.converter import DEFAULT_CONVERTER, DEFAULT_WARM_UP, ConvertOptions
 from pdf2md.batch.jsonl import Compression
 from pdf2md.batch.runner import BatchConfig, Engine, run_batch
+from pdf2md.batch.state import OutputLocked
 from pdf2md.batch.worker import WorkerSpec, WorkerStartError
 from pdf2md.errors import ConfigError
 
@@ -150,14 +151,33 @@ def batch_command(
     )
     show = sys.stderr.isatty() if progress is None else progress
     try:
+        _check_profile(profile)  # one configuration error now, not one per document
         summary = run_batch(
             config,
             _engine(engine, workers, address, gpus_per_worker, cpus_per_worker),
             progress=sys.stderr if show else None,
         )
-    except (ConfigError, WorkerStartError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+    except (ConfigError, WorkerStartError, OutputLocked) as exc:
+        typer.echo(f"pdf2md: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:  # the output store failed (full, read-only): rerun resumes cleanly
+        from pdf2md.cli_io import os_error_text
+
+        where = f" {exc.filename}" if exc.filename else f" to {output}"
+        typer.echo(f"pdf2md: error: cannot write{where}: {os_error_text(exc)}", err=True)
+        raise typer.Exit(1) from None
     typer.echo(summary.format(), err=True)
     if summary.failed:
         raise typer.Exit(1)
+
+
+def _check_profile(profile: str) -> None:
+    """Resolve and check the whole profile (names, option keys) before any worker starts.
+
+    Raises:
+        ConfigError: what is wrong, naming the key.
+    """
+    from pdf2md.profile import resolve_profile
+    from pdf2md.route import validate_profile
+
+    validate_profile(resolve_profile(profile, env=os.environ).profile)

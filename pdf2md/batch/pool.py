@@ -72,7 +72,7 @@ class LocalPool:
         count = min(self.workers, len(pending))
         pool = [WorkerProcess(spec, cpus) for cpus in cpu_slots(count, self.cpus_per_worker)]
         try:
-            self._loop(pool, pending, on_outcome)
+            self._loop(pool, pending, _RetryOnce(tasks, pending, on_outcome))
         finally:
             for worker in pool:
                 worker.stop()
@@ -90,27 +90,50 @@ class LocalPool:
                 if worker.conn_in in ready:
                     outcome = worker.receive()
                     if outcome is not None:
-                        self._finish(worker, outcome, on_outcome, more_work=bool(pending))
+                        self._finish(worker, outcome, on_outcome, pending)
             now = time.monotonic()
             for worker in pool:
                 if worker.conn_in.closed:
                     continue
                 outcome = worker.check(now)
                 if outcome is not None:
-                    self._finish(worker, outcome, on_outcome, more_work=bool(pending))
+                    self._finish(worker, outcome, on_outcome, pending)
 
     @staticmethod
     def _finish(
-        worker: WorkerProcess, outcome: Outcome, on_outcome: OutcomeSink, *, more_work: bool
+        worker: WorkerProcess, outcome: Outcome, on_outcome: OutcomeSink, pending: deque[Task]
     ) -> None:
-        """Hand the outcome on; replace the worker where it died or should be recycled."""
+        """Hand the outcome on; replace the worker where it died or should be recycled.
+
+        The outcome goes first: it may put its document back in ``pending`` (a retry), and
+        then a worker is needed for it.
+        """
+        on_outcome(outcome)
         if worker.conn_in.closed:
             log.warning("worker %d lost (%s: %s)", worker.pid, outcome.stage, outcome.error)
-            if more_work:
+            if pending:
                 worker.restart()
         elif worker.needs_recycle():
             log.info("recycling worker %d after %d documents", worker.pid, worker.tasks_done)
             worker.stop()
-            if more_work:
+            if pending:
                 worker.restart()
-        on_outcome(outcome)
+
+
+class _RetryOnce:
+    """An outcome sink that sends a document whose worker died (``crash``: killed from
+    outside, a segfault, the OOM killer) back to the queue once, on a fresh worker, before its
+    failure is recorded; a document that kills its worker twice is recorded as failed."""
+
+    def __init__(self, tasks: Sequence[Task], pending: deque[Task], sink: OutcomeSink) -> None:
+        self.tasks = {task.key: task for task in tasks}
+        self.pending, self.sink = pending, sink
+        self.retried: set[str] = set()
+
+    def __call__(self, outcome: Outcome) -> None:
+        if outcome.stage == "crash" and outcome.key not in self.retried:
+            self.retried.add(outcome.key)
+            log.warning("worker died on %s (%s); trying it once more", outcome.key, outcome.error)
+            self.pending.appendleft(self.tasks[outcome.key])
+            return
+        self.sink(outcome)

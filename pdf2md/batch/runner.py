@@ -24,7 +24,7 @@ from pdf2md.batch.jsonl import Compression, dump_record, read_shard, shard_filen
 from pdf2md.batch.pool import OutcomeSink
 from pdf2md.batch.progress import BatchSummary, ProgressBar
 from pdf2md.batch.shards import Shard, plan_shards
-from pdf2md.batch.state import DoneMarker, FailureMarker, StateDir
+from pdf2md.batch.state import BatchLock, DoneMarker, FailureMarker, StateDir
 from pdf2md.batch.task import Outcome, Task
 from pdf2md.batch.worker import WorkerSpec
 
@@ -236,20 +236,34 @@ def run_batch(
             f"formats must be a non-empty subset of {FORMATS}, got {sorted(config.formats)}"
         )
     state = StateDir(config.output_dir)
-    state.prepare()
-    shards = plan_shards(state, expand_inputs(config.inputs), config.shard_size)
-    run = BatchRun(config, state, shards)
-    tasks = run.tasks()
-    bar = ProgressBar(len(tasks), progress)
-
-    def on_outcome(outcome: Outcome) -> None:
-        run.commit(outcome)
-        bar.advance(pages=outcome.pages, failed=not outcome.ok)
-
+    lock = BatchLock(state.root)
+    lock.acquire()  # before prepare(): it clears scratch files a running batch may be writing
     try:
-        engine.run(tasks, _worker_spec(config, state), on_outcome)
+        state.prepare()
+        shards = plan_shards(state, expand_inputs(config.inputs), config.shard_size)
+        run = BatchRun(config, state, shards)
+        tasks = run.tasks()
+        bar = ProgressBar(len(tasks), progress)
+
+        def on_outcome(outcome: Outcome) -> None:
+            run.commit(outcome)
+            bar.advance(pages=outcome.pages, failed=not outcome.ok)
+
+        try:
+            engine.run(tasks, _worker_spec(config, state), on_outcome)
+        finally:
+            bar.close()
+            _rewrite_errors(state)
     finally:
-        bar.close()
-        state.rewrite_errors()
+        lock.release()
     run.summary.seconds = time.monotonic() - started
     return run.summary
+
+
+def _rewrite_errors(state: StateDir) -> None:
+    """Rebuild errors.jsonl; where the disk is what failed, the error that stopped the run
+    (raised on its way out) is the one to report, not this second one."""
+    try:
+        state.rewrite_errors()
+    except OSError as exc:
+        log.warning("could not rewrite %s: %s", state.errors_path, exc)

@@ -9,6 +9,7 @@ Layout below OUTDIR (``.pdf2md-batch`` is the state folder)::
     .pdf2md-batch/staged/<shard>/<key>.json   a JSONL record waiting for its shard to complete
     .pdf2md-batch/shards/<shard>.json shard marker: the shard's JSONL file is complete
     .pdf2md-batch/tmp/                scratch for atomic writes, cleared at start
+    .pdf2md-batch/lock                held (flock) by the one batch running on this OUTDIR
 
 Every file here is written atomically. The order of writes gives exactly-once: outputs first,
 then the marker. A kill before the marker means the document is redone (and its outputs
@@ -19,12 +20,19 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pdf2md.batch.atomic import clear_tmp, write_atomic
+from pdf2md.errors import Pdf2mdError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, no lock
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +66,52 @@ class FailureMarker:
 
 def _dump(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+
+
+class OutputLocked(Pdf2mdError):
+    """Another batch is running on the same OUTDIR."""
+
+
+class BatchLock:
+    """An exclusive lock on one OUTDIR, held while a batch runs.
+
+    It is an ``flock`` on ``.pdf2md-batch/lock``: the kernel drops it when the holder exits,
+    however it exits, so a killed batch never leaves a stale lock behind. The holder's pid is
+    written into the file for the message a second run prints.
+    """
+
+    def __init__(self, state_root: Path) -> None:
+        self.path = state_root / "lock"
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        """Take the lock.
+
+        Raises:
+            OutputLocked: another live process holds it.
+        """
+        if fcntl is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            raise OutputLocked(
+                f"{self.path.parent.parent} is in use by another pdf2md batch (pid {holder}); "
+                "wait for it to finish, or stop it, then run again"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fd = fd
+
+    def release(self) -> None:
+        """Let go of the lock (closing the file releases it)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 class StateDir:

@@ -231,15 +231,13 @@ class WorkerProcess:
             code: int | None = self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             code = None
-        task = self.task
+        task, elapsed = self.task, self._elapsed()  # kill() forgets the task
         self.kill()
         if task is None:
             raise WorkerStartError(
                 f"worker died before taking a task ({_describe_exit(code)}); see the worker log"
             )
-        return failed_outcome(
-            task, "crash", _describe_exit(code), seconds=self._elapsed(), pid=self.pid
-        )
+        return failed_outcome(task, "crash", _describe_exit(code), seconds=elapsed, pid=self.pid)
 
     def _elapsed(self) -> float:
         return time.monotonic() - self.task_started if self.task else 0.0
