@@ -72,7 +72,8 @@ class OcrSettings(_Strict):
 
     mode: Literal["auto", "force", "off"] = "auto"
     engine: str = "tesseract"
-    languages: list[str] = Field(default_factory=lambda: ["eng"])
+    # "auto": each page read in the language it is in (see pdf2md.ocr.tesseract)
+    languages: list[str] = Field(default_factory=lambda: ["auto"])
     dpi: int = Field(default=200, ge=50, le=600)
     workers: int = Field(default=0, ge=0)
     fallback_engine: str = "rapidocr"
