@@ -33,7 +33,7 @@ from pdf2md.order import order_regions
 from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
 from pdf2md.render.markdown import render_markdown
 from pdf2md.route import BackendPool, OcrTally, recognise_regions, validate_route
-from pdf2md.source import PageView, SourceDocument, open_pdf
+from pdf2md.source import PageView, SourceDocument, TextLine, open_pdf
 from pdf2md.triage import LayerCheck, triage_page
 
 log = logging.getLogger(__name__)
@@ -314,17 +314,20 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
 
 
 def _layer_check(run: _Run) -> LayerCheck | None:
-    """Hidden text layers are checked against the ink with the profile's OCR engine (none
-    where it cannot load: the layer is then trusted as before)."""
+    """Hidden text layers are checked against the ink with the profile's OCR engine, loaded
+    on the first such page (where it cannot load, the layer is trusted as before)."""
     if run.profile.ocr.mode != "auto":
         return None
     from pdf2md.ocr.layer_check import layer_agreement
 
-    try:
-        engine = run.pool.ocr_engine(run.profile.ocr.engine)
-    except BackendUnavailable:
-        return None
-    return lambda page, lines: layer_agreement(page, lines, engine)
+    def check(page: PageView, lines: Sequence[TextLine]) -> float | None:
+        try:
+            engine = run.pool.ocr_engine(run.profile.ocr.engine)
+        except BackendUnavailable:
+            return None
+        return layer_agreement(page, lines, engine)
+
+    return check
 
 
 def _renamed(region: Region) -> Region:

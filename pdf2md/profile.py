@@ -54,7 +54,7 @@ class RouteSettings(_Strict):
     footnote: list[str] = Field(default_factory=lambda: ["pdf-text", "ocr"])
     code: list[str] = Field(default_factory=lambda: ["pdf-text", "ocr"])
     table: list[str] = Field(
-        default_factory=lambda: ["pdf-table", "ocr-table", "pdf-text", "image-crop"]
+        default_factory=lambda: ["pdf-table", "slanet-table", "ocr-table", "pdf-text", "image-crop"]
     )
     equation: list[str] = Field(default_factory=lambda: ["pdf-math", "image-crop"])
     figure: list[str] = Field(default_factory=lambda: ["image-crop"])
