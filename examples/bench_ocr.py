@@ -14,7 +14,7 @@ OCR mode, and prints the normalised edit distance (0 = identical) of the plain t
     python examples/bench_ocr.py quality /work/shared/corpus --engines tesseract rapidocr
 
 Corpus speed (``corpus-speed``): converts the scanned PDFs of a corpus (``kinds`` holds
-``scanned`` in its ``manifest.jsonl``) one after another with the default profile on one OCR
+``scanned`` in its ``manifest.jsonl``, or no text on the first page) one after another with the default profile on one OCR
 worker, and prints CPU seconds per scanned page: the seconds per page per core::
 
     nice python examples/bench_ocr.py corpus-speed /work/shared/corpus --limit 20
@@ -218,12 +218,22 @@ def quality(args: argparse.Namespace) -> None:
 
 
 def scanned_pdfs(root: Path, limit: int) -> list[Path]:
-    """The first ``limit`` scanned PDFs of the corpus manifest, by path."""
+    """The first ``limit`` scanned PDFs of 1-3 pages in the corpus manifest, by path: tagged
+    ``scanned``, or with no text on their first page (OmniDocBench's page images)."""
+    import pymupdf
+
     out: list[Path] = []
     for line in (root / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
         entry = json.loads(line)
-        if "scanned" in entry.get("kinds", ()) and int(entry.get("pages", 0)) <= 3:
-            out.append(root / entry["pdf"])
+        if int(entry.get("pages", 0)) > 3:
+            continue
+        path = root / entry["pdf"]
+        if "scanned" in entry.get("kinds", ()):
+            out.append(path)
+            continue
+        with pymupdf.open(path) as doc:
+            if not doc[0].get_text().strip():
+                out.append(path)
     return sorted(out)[:limit]
 
 
