@@ -14,8 +14,9 @@ OCR mode, and prints the normalised edit distance (0 = identical) of the plain t
     python examples/bench_ocr.py quality /work/shared/corpus --engines tesseract rapidocr
 
 Corpus speed (``corpus-speed``): converts the scanned PDFs of a corpus (``kinds`` holds
-``scanned`` in its ``manifest.jsonl``, or no text on the first page) one after another with the default profile on one OCR
-worker, and prints CPU seconds per scanned page: the seconds per page per core::
+``scanned`` in its ``manifest.jsonl``, or no text on the first page) one after another with
+the default profile on one OCR worker, and prints CPU seconds per scanned page: the seconds
+per page per core::
 
     nice python examples/bench_ocr.py corpus-speed /work/shared/corpus --limit 20
 """
