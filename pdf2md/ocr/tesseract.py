@@ -177,6 +177,10 @@ class TesseractEngine:
         if folder is None:
             self._warn_once("osd", f"tesseract: no script detection ({install_hint('osd')})")
             return None
+        if not any(lang in self._installed for lang in SCRIPT_TO_TESSERACT.values()):
+            # no model for another script: OSD (0.4 s a page) could only name one that is
+            # missing; such a page comes back at low confidence and goes to the fallback engine
+            return None
         if self._use_cli:
             import pytesseract
 
