@@ -196,6 +196,8 @@ def _dedupe(found: list[tuple[Any, str, float]]) -> list[tuple[Any, str, float]]
 
 
 _READ_KINDS = {"text", "title", "reference", "figure_caption", "table_caption"}
+# One line of text at the layout's dpi (100): taller ink is a block of its own
+_LINE_PX = 40
 
 
 def _attach(
@@ -210,8 +212,19 @@ def _attach(
         for box, cls, _ in out:
             overlap = min(y1, box[3]) - max(y0, box[1])
             gap = max(x0 - box[2], box[0] - x1)
-            if cls in _READ_KINDS and overlap >= 0.5 * h and gap < 3 * h:
-                box[:] = [min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1)]
+            grown = BBox(min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1))
+            if (
+                cls in _READ_KINDS
+                and h <= _LINE_PX
+                and overlap >= 0.5 * h
+                and gap < 3 * h
+                # never across a gutter into another region (a column beside it)
+                and not any(
+                    other is not box and grown.intersect(BBox(*other)).area > 0
+                    for other, _, _ in out
+                )
+            ):
+                box[:] = list(grown)
                 break
         else:
             out.append(([float(x0), float(y0), float(x1), float(y1)], "text", 0.0))
