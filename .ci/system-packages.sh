@@ -34,3 +34,11 @@ has_lib() { compgen -G "$root/usr/lib/$1" >/dev/null || compgen -G "$root/usr/li
 has_lib libGL.so.1 || echo libgl1
 # DejaVu gives one Unicode math test a font with the glyphs it needs.
 [ -e "$root/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf" ] || echo fonts-dejavu-core
+# Tesseract models for the common Latin-script languages that have no pip package on our index
+# (pdf2md.ocr.languages finds them in /usr/share/tesseract-ocr/*/tessdata).
+tessdata=$root/usr/share/tesseract-ocr/5/tessdata
+[ -e "$tessdata/fra.traineddata" ] || echo tesseract-ocr-fra
+[ -e "$tessdata/spa.traineddata" ] || echo tesseract-ocr-spa
+[ -e "$tessdata/ita.traineddata" ] || echo tesseract-ocr-ita
+[ -e "$tessdata/por.traineddata" ] || echo tesseract-ocr-por
+[ -e "$tessdata/nld.traineddata" ] || echo tesseract-ocr-nld

@@ -12,6 +12,13 @@ docling OCR samples, each with ground-truth Markdown) with each engine and with 
 OCR mode, and prints the normalised edit distance (0 = identical) of the plain text::
 
     python examples/bench_ocr.py quality /work/shared/corpus --engines tesseract rapidocr
+
+Corpus speed (``corpus-speed``): converts the scanned PDFs of a corpus (``kinds`` holds
+``scanned`` in its ``manifest.jsonl``, or no text on the first page) one after another with
+the default profile on one OCR worker, and prints CPU seconds per scanned page: the seconds
+per page per core::
+
+    nice python examples/bench_ocr.py corpus-speed /work/shared/corpus --limit 20
 """
 
 from __future__ import annotations
@@ -211,8 +218,52 @@ def quality(args: argparse.Namespace) -> None:
         )
 
 
+def scanned_pdfs(root: Path, limit: int) -> list[Path]:
+    """The first ``limit`` scanned PDFs of 1-3 pages in the corpus manifest, by path: tagged
+    ``scanned``, or with no text on their first page (OmniDocBench's page images)."""
+    import pymupdf
+
+    out: list[Path] = []
+    for line in (root / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if int(entry.get("pages", 0)) > 3:
+            continue
+        path = root / entry["pdf"]
+        if "scanned" in entry.get("kinds", ()):
+            out.append(path)
+            continue
+        with pymupdf.open(path) as doc:
+            if not doc[0].get_text().strip():
+                out.append(path)
+    return sorted(out)[:limit]
+
+
+def corpus_speed(args: argparse.Namespace) -> None:
+    """Print CPU and wall seconds per scanned page over the corpus' scanned PDFs."""
+    profile = _profile("tesseract", workers=1, languages=["auto"])
+    pdfs = scanned_pdfs(Path(args.corpus), args.limit)
+    convert(pdfs[0], profile=profile, pages=[0])  # load models once
+    pages = 0
+    cpu0, start = _cpu_seconds(), time.perf_counter()
+    for pdf in pdfs:
+        result = convert(pdf, profile=profile)
+        if result.document is not None:
+            pages += sum(1 for p in result.document.pages if p.method in ("ocr", "mixed"))
+    wall, cpu = time.perf_counter() - start, _cpu_seconds() - cpu0
+    print(
+        json.dumps(
+            {
+                "pdfs": len(pdfs),
+                "ocr_pages": pages,
+                "cpu_s_per_page": round(cpu / max(pages, 1), 2),
+                "wall_s_per_page": round(wall / max(pages, 1), 2),
+            }
+        )
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: ``speed`` or ``quality``."""
+    """Command line: ``speed``, ``quality`` or ``corpus-speed``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
     sp = sub.add_parser("speed")
@@ -225,9 +276,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     q.add_argument("--limit", type=int, default=1000)
     q.add_argument("--only", default="", help="only pages whose name contains this")
     q.add_argument("--no-pymupdf4llm", action="store_true")
+    c = sub.add_parser("corpus-speed")
+    c.add_argument("corpus")
+    c.add_argument("--limit", type=int, default=20)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING)
-    speed(args) if args.cmd == "speed" else quality(args)
+    logging.basicConfig(level=logging.ERROR)
+    {"speed": speed, "quality": quality, "corpus-speed": corpus_speed}[args.cmd](args)
 
 
 if __name__ == "__main__":

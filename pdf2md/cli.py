@@ -274,7 +274,7 @@ def _check_ocr_languages(profile: Profile) -> None:
     """
     if profile.ocr.mode == "off" or profile.ocr.engine != "tesseract":
         return
-    from pdf2md.ocr.tesseract import find_tessdata
+    from pdf2md.ocr.languages import find_tessdata
 
     options = profile.backend_options("tesseract")
     find_tessdata(profile.ocr.languages, str(options.get("tessdata", "")))

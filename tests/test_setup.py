@@ -43,7 +43,10 @@ def _plan(tmp_path: Path, tools: list[str], files: list[str]) -> list[str]:
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 CERTS = "/etc/ssl/certs/ca-certificates.crt"
 LIBGL = "/usr/lib/x86_64-linux-gnu/libGL.so.1"
-PRESENT = [DEJAVU, CERTS, LIBGL]
+LANGS = ["fra", "spa", "ita", "por", "nld"]
+TESSDATA = [f"/usr/share/tesseract-ocr/5/tessdata/{lang}.traineddata" for lang in LANGS]
+TESSERACT_PACKAGES = [f"tesseract-ocr-{lang}" for lang in LANGS]
+PRESENT = [DEJAVU, CERTS, LIBGL, *TESSDATA]
 
 
 def test_bare_machine_gets_every_package(tmp_path: Path) -> None:
@@ -56,12 +59,13 @@ def test_bare_machine_gets_every_package(tmp_path: Path) -> None:
         "npm",
         "libgl1",
         "fonts-dejavu-core",
+        *TESSERACT_PACKAGES,
     ]
 
 
 def test_machine_with_its_own_node_never_gets_debian_node_or_npm(tmp_path: Path) -> None:
     # the case that broke set-up: Node.js 20 from another build, with its own npm
-    assert _plan(tmp_path, ["python3", "node", "npm"], [CERTS, LIBGL]) == [
+    assert _plan(tmp_path, ["python3", "node", "npm"], [CERTS, LIBGL, *TESSDATA]) == [
         "texlive-latex-base",
         "fonts-dejavu-core",
     ]

@@ -122,7 +122,7 @@ class RapidLayout:
         )
         mask = dark_mask(upright, max_side_px=max(upright.size))
         if self.options.add_uncovered_text:
-            found += [(list(b), "text", 0.0) for b in _uncovered_ink(mask, [f[0] for f in found])]
+            found = _attach(found, _uncovered_ink(mask, [f[0] for f in found]))
         regions = self._regions(page, geom, (image.size, dpi), found)
         self._note_text_free_figures(page, regions, mask, geom, dpi)
         return regions
@@ -195,6 +195,42 @@ def _dedupe(found: list[tuple[Any, str, float]]) -> list[tuple[Any, str, float]]
             continue
         kept.append(item)
     return kept
+
+
+_READ_KINDS = {"text", "title", "reference", "figure_caption", "table_caption"}
+# One line of text at the layout's dpi (100): taller ink is a block of its own
+_LINE_PX = 40
+
+
+def _attach(
+    found: list[tuple[Any, str, float]], extra: Sequence[tuple[int, int, int, int]]
+) -> list[tuple[Any, str, float]]:
+    """Uncovered ink that continues a text region's lines sideways (the model cut a long line
+    short) widens that region; other ink becomes a text region of its own. Without this the
+    cut-off words are read after the whole page."""
+    out = [(list(map(float, box)), cls, score) for box, cls, score in found]
+    for x0, y0, x1, y1 in extra:
+        h = max(1, y1 - y0)
+        for box, cls, _ in out:
+            overlap = min(y1, box[3]) - max(y0, box[1])
+            gap = max(x0 - box[2], box[0] - x1)
+            grown = BBox(min(box[0], x0), min(box[1], y0), max(box[2], x1), max(box[3], y1))
+            if (
+                cls in _READ_KINDS
+                and h <= _LINE_PX
+                and overlap >= 0.5 * h
+                and gap < 3 * h
+                # never across a gutter into another region (a column beside it)
+                and not any(
+                    other is not box and grown.intersect(BBox(*other)).area > 0
+                    for other, _, _ in out
+                )
+            ):
+                box[:] = list(grown)
+                break
+        else:
+            out.append(([float(x0), float(y0), float(x1), float(y1)], "text", 0.0))
+    return out
 
 
 def _uncovered_ink(

@@ -224,31 +224,41 @@ class PageOcr:
                 self._fallback = engine
             return self._fallback or None
 
-    def _read_words(self, upright: Image.Image) -> list[Any]:
-        """Words from the engine; where their mean confidence is below
-        ``ocr.fallback_below_confidence`` (Tesseract on a script it has no data for reads
-        Latin garbage at about 0.3), the fallback engine reads the page too and the more
-        confident reading wins."""
-        raw = self._engine.read([upright])[0]
+    def _read_words(self, page_index: int, upright: Image.Image) -> list[Any]:
+        """Words from the engine, or from the fallback engine where the first read nothing
+        on this page with ink (handwriting, a picture of text) or read it at a mean
+        confidence below ``ocr.fallback_below_confidence`` (Tesseract on a script it has no
+        data for reads Latin garbage at about 0.3); the more confident reading wins. A page
+        that stays empty is a warning."""
+        raw = list(self._engine.read([upright])[0])
         ocr = self.context.profile.ocr
-        if not raw or not ocr.fallback_engine or ocr.fallback_engine == ocr.engine:
-            return list(raw)
-        mean = statistics.fmean(w.confidence for w in raw)
-        if mean >= ocr.fallback_below_confidence:
-            return list(raw)
+        if not ocr.fallback_engine or ocr.fallback_engine == ocr.engine:
+            return self._warn_if_empty(page_index, raw, [ocr.engine])
+        mean = statistics.fmean(w.confidence for w in raw) if raw else 0.0
+        if raw and mean >= ocr.fallback_below_confidence:
+            return raw
         engine = self._fallback_engine()
         if engine is None:
-            return list(raw)
-        alt = engine.read([upright])[0]
-        if alt and statistics.fmean(w.confidence for w in alt) > mean:
+            return self._warn_if_empty(page_index, raw, [ocr.engine])
+        alt = list(engine.read([upright])[0])
+        if alt and (not raw or statistics.fmean(w.confidence for w in alt) > mean):
             log.info(
-                "OCR: %s read the page at confidence %.2f; using %s",
+                "OCR: %s read page %d %s; using %s",
                 ocr.engine,
-                mean,
+                page_index + 1,
+                f"at confidence {mean:.2f}" if raw else "as empty",
                 ocr.fallback_engine,
             )
-            return list(alt)
-        return list(raw)
+            return alt
+        return self._warn_if_empty(page_index, raw, [ocr.engine, ocr.fallback_engine])
+
+    @staticmethod
+    def _warn_if_empty(page_index: int, words: list[Any], engines: Sequence[str]) -> list[Any]:
+        if not words:
+            log.warning(
+                "page %d has ink but %s read no text on it", page_index + 1, " and ".join(engines)
+            )
+        return words
 
     def _read(
         self,
@@ -259,7 +269,7 @@ class PageOcr:
         dpi: int,
     ) -> OcrPage:
         start = time.perf_counter()
-        raw = self._read_words(upright)
+        raw = self._read_words(page_index, upright)
         k = 72.0 / dpi
         words = tuple(Word(w.text, w.bbox_px.scale(k), w.confidence, w.line_id) for w in raw)
         boxes = tuple(geom.to_page(w.bbox_px, size_px=size_px, dpi=dpi) for w in raw)

@@ -90,7 +90,8 @@ class RapidOcrEngine:
 
     def __init__(self, context: BackendContext) -> None:
         self.options = parse_options(context, "rapidocr", RapidOcrOptions)
-        self.languages = list(context.profile.ocr.languages) or ["eng"]
+        # "auto" is fine: the bundled model reads all the languages it supports at once
+        self.languages = [x for x in context.profile.ocr.languages if x != "auto"] or ["eng"]
         self.workers = context.profile.ocr.workers or (os.cpu_count() or 1)
         self.version = "unknown"
         self._engine: Any = None

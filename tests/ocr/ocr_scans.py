@@ -100,14 +100,20 @@ def degrade(
     blur: float = 0.6,
     skew_deg: float = 0.0,
     rotate: int = 0,
+    jpeg_quality: int = 0,
 ) -> Image.Image:
-    """Gaussian noise, a slight blur, a small skew and an optional quarter turn (CCW)."""
+    """Gaussian noise, a slight blur, a small skew, an optional quarter turn (CCW) and JPEG
+    compression (``jpeg_quality`` 1..95; 0 = none)."""
     out = image.convert("L").filter(ImageFilter.GaussianBlur(blur)) if blur else image.convert("L")
     if skew_deg:
         out = out.rotate(skew_deg, resample=Image.Resampling.BICUBIC, fillcolor=255, expand=False)
     arr = np.asarray(out, dtype=np.float32)
     arr = arr + np.random.default_rng(seed).normal(0, noise, arr.shape)
     out = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8))
+    if jpeg_quality:
+        buf = io.BytesIO()
+        out.save(buf, format="JPEG", quality=jpeg_quality)
+        out = Image.open(io.BytesIO(buf.getvalue())).convert("L")
     return out.rotate(rotate, expand=True) if rotate else out
 
 
