@@ -17,6 +17,7 @@ from pdf2md import __version__
 from pdf2md.backend import AssetSink, BackendContext, DirectoryAssetSink, RegionCrop
 from pdf2md.document import assemble_document
 from pdf2md.errors import BackendUnavailable, ConversionTimeout, Pdf2mdError
+from pdf2md.ledger import PageSource, ledger_totals, page_source, with_ledgers
 from pdf2md.model import (
     Block,
     Document,
@@ -53,6 +54,7 @@ class _Run:
     assets: AssetSink | None = None
     errors: list[ErrorItem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    sources: dict[int, PageSource] = field(default_factory=dict)
 
     def record(self, item: ErrorItem) -> None:
         self.errors.append(item)
@@ -249,6 +251,7 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         pages=tuple(out_pages),
     )
     doc = assemble_document(doc, outline=src.outline, settings=run.profile.document)
+    doc = with_ledgers(doc, run.sources)
     t = run.tick("document", t)
     markdown = render_markdown(doc, page_markers=run.profile.document.page_markers).text
     run.tick("render", t)
@@ -262,6 +265,7 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         markdown=markdown if status != "failed" else "",
         errors=tuple(run.errors),
         timings=run.timings,
+        ledger=ledger_totals(doc),
     )
 
 
@@ -295,6 +299,7 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
         blocks = tuple(
             Block(region=r, content=answers[r.id]) for r in page_regions if r.id in answers
         )
+        run.sources[view.page_index] = page_source(view, not triage.needs_ocr, blocks)
         pages.append(
             Page(
                 page_index=view.page_index,
