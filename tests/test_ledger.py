@@ -88,7 +88,8 @@ def test_conversion_keeps_a_ledger_per_page(make_pdf: Callable[..., Path]) -> No
     assert (
         result.markdown
         == "".join(
-            f"Page {n} opens with a long sentence that is hyphenated at the end of its first line.\n\n"
+            f"Page {n} opens with a long sentence that is hyphenated at the end of its first"
+            " line.\n\n"
             for n in range(1, 5)
         ).rstrip("\n")
         + "\n"
