@@ -27,12 +27,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from pdf2md.math.symbols import unicode_table
-from pdf2md.model import Block, Document, LedgerSource, LedgerTotals, Page, WordLedger
+from pdf2md.model import (
+    Block,
+    Document,
+    LedgerSource,
+    LedgerTotals,
+    Page,
+    Region,
+    RegionKind,
+    WordLedger,
+)
 from pdf2md.ocr.pages import cached_ocr_page
 from pdf2md.render.markdown import render_block
-from pdf2md.source import PageView
+from pdf2md.source import PageView, TextLine
 
 _SAMPLE = 20
+_MARGIN_SHARE = 0.12
 _SEPARATORS = {"break": "\n\n", "line": "\n", "space": " ", "direct": ""}
 _SPLIT_RE = re.compile(r"[\s|]+")
 _LINE_HYPHEN_RE = re.compile(r"(\w)[-\u00ad\u2010\u2011]\s*\n\s*(?=\w)")
@@ -141,20 +151,29 @@ def markdown_words(markdown: str) -> list[str]:
     return normal_words(html.unescape(text))
 
 
-def page_source(view: PageView, text_layer_ok: bool, blocks: Sequence[Block]) -> PageSource:
+def page_source(
+    view: PageView, text_layer_ok: bool, regions: Sequence[Region], blocks: Sequence[Block]
+) -> PageSource:
     """Collect one page's source words (call while the page is open, after recognition).
+
+    Words inside a figure region (labels of a chart, text in a photo), or inside any region
+    kept as an image, are the picture's, not the body's: set aside as ``figure``, whether or
+    not an image file was written for it.
 
     Args:
         view: the open page.
         text_layer_ok: whether the page's text layer was trusted (else its OCR words count).
+        regions: the page's layout regions.
         blocks: the page's recognised blocks (before the document stage).
     """
-    pictures = [b.region.bbox for b in blocks if b.content.method == "image"]
+    pictures = [r.bbox for r in regions if r.kind == RegionKind.FIGURE]
+    pictures += [b.region.bbox for b in blocks if b.content.method == "image"]
     if not text_layer_ok:
         return _ocr_source(view)
     kept: list[str] = []
     figure: list[str] = []
     overlay: list[str] = []
+    stamps: list[str] = []
     seen: set[tuple[str, int, int, int, int]] = set()
     for line in view.lines:
         box = line.bbox
@@ -165,12 +184,29 @@ def page_source(view: PageView, text_layer_ok: bool, blocks: Sequence[Block]) ->
         seen.add(key)
         if any(p.contains_point(*box.center) for p in pictures):
             figure.append(line.text)
+        elif _is_margin_stamp(line, view, regions):
+            stamps.append(line.text)
         else:
             kept.append(line.text)
     removed = {"figure": Counter(normal_words(" ".join(figure)))}
     removed["overlay"] = Counter(normal_words(" ".join(overlay)))
-    words = Counter(_source_lines_words(kept)) + removed["figure"] + removed["overlay"]
+    removed["furniture"] = Counter(normal_words(" ".join(stamps)))
+    words = Counter(_source_lines_words(kept))
+    for extra in removed.values():
+        words += extra
     return PageSource("text-layer", words, {k: v for k, v in removed.items() if v})
+
+
+def _is_margin_stamp(line: TextLine, view: PageView, regions: Sequence[Region]) -> bool:
+    """A line set sideways in the left or right margin, outside every layout region: a
+    margin stamp (arXiv's identifier, a "downloaded by" line), which the layout leaves out."""
+    if line.is_horizontal:
+        return False
+    x, y = line.bbox.center
+    if any(r.bbox.contains_point(x, y) for r in regions):
+        return False
+    margin = _MARGIN_SHARE * view.width_pt
+    return line.bbox.x1 <= margin or line.bbox.x0 >= view.width_pt - margin
 
 
 def _ocr_source(view: PageView) -> PageSource:

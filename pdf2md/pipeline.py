@@ -299,7 +299,7 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
         blocks = tuple(
             Block(region=r, content=answers[r.id]) for r in page_regions if r.id in answers
         )
-        run.sources[view.page_index] = page_source(view, not triage.needs_ocr, blocks)
+        run.sources[view.page_index] = page_source(view, not triage.needs_ocr, page_regions, blocks)
         pages.append(
             Page(
                 page_index=view.page_index,
