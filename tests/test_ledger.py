@@ -143,3 +143,17 @@ def test_a_region_read_twice_and_a_line_no_region_holds_are_reported(
     ledger = result.document.pages[0].ledger
     assert ledger is not None
     assert set(ledger.lost_words) == {"delta", "epsilon"}
+
+
+def test_a_sideways_margin_stamp_is_recorded_as_furniture(make_pdf: Callable[..., Path]) -> None:
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((30, 600), "arXiv:2101.00001v1 [cs.CL] 1 Jan 2021", fontsize=14, rotate=90)
+        page.insert_text((100, 120), "The body of the paper starts here.", fontsize=11)
+
+    result = convert(make_pdf("stamp.pdf", build), profile="fast")
+    assert result.document is not None
+    ledger = result.document.pages[0].ledger
+    assert ledger is not None
+    assert result.markdown == "The body of the paper starts here.\n"
+    assert (ledger.lost, ledger.duplicated, ledger.removed) == (0, 0, {"furniture": 5})
