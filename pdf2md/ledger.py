@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pdf2md.math.symbols import unicode_table
+from pdf2md.math.symbols import FUNCTIONS, font_style, unicode_table
 from pdf2md.model import (
     Block,
     Document,
@@ -134,6 +134,8 @@ def _delatex(formula: str) -> str:
         name = match.group(1)
         if name in _TEXT_COMMANDS or not name.isalpha():
             return " " if name in (",", ";", "!", " ", "quad") else ""
+        if name in FUNCTIONS:
+            return " " + name + " "
         return reverse.get("\\" + name, " ")
 
     return _COMMAND_RE.sub(glyph, formula)
@@ -177,17 +179,18 @@ def page_source(
     seen: set[tuple[str, int, int, int, int]] = set()
     for line in view.lines:
         box = line.bbox
-        key = (line.text.strip(), round(box.x0), round(box.y0), round(box.x1), round(box.y1))
+        text = _line_text(line)
+        key = (text.strip(), round(box.x0), round(box.y0), round(box.x1), round(box.y1))
         if key in seen:
-            overlay.append(line.text)
+            overlay.append(text)
             continue
         seen.add(key)
         if any(p.contains_point(*box.center) for p in pictures):
-            figure.append(line.text)
+            figure.append(text)
         elif _is_margin_stamp(line, view, regions):
-            stamps.append(line.text)
+            stamps.append(text)
         else:
-            kept.append(line.text)
+            kept.append(text)
     removed = {"figure": Counter(normal_words(" ".join(figure)))}
     removed["overlay"] = Counter(normal_words(" ".join(overlay)))
     removed["furniture"] = Counter(normal_words(" ".join(stamps)))
@@ -195,6 +198,15 @@ def page_source(
     for extra in removed.values():
         words += extra
     return PageSource("text-layer", words, {k: v for k, v in removed.items() if v})
+
+
+def _line_text(line: TextLine) -> str:
+    """The line's text without glyphs of TeX's extension font (CMEX): pdfTeX writes them as
+    raw byte codes (``P`` for a big sum, ``b`` for a wide hat), pieces of a formula, not
+    letters."""
+    if len(line.spans) == 1 and font_style(line.spans[0].font) != "cmex":
+        return line.text
+    return "".join(s.text for s in line.spans if font_style(s.font) != "cmex")
 
 
 def _is_margin_stamp(line: TextLine, view: PageView, regions: Sequence[Region]) -> bool:
