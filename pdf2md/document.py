@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from pdf2md.model import Block, Document, Page, RegionKind
+from pdf2md.model import Block, Document, Page, RegionKind, RemovedText
 from pdf2md.patterns import NUMBERED_HEADING_RE
 from pdf2md.profile import DocumentSettings
 
@@ -83,8 +83,14 @@ def remove_furniture(pages: list[Page]) -> list[Page]:
         blocks = [
             _rescued_heading(b, repeats) or _misplaced_furniture(b, page) or b for b in page.blocks
         ]
-        kept = tuple(b for b in blocks if not _is_furniture(b, page, repeats, threshold, labelled))
-        out.append(page.model_copy(update={"blocks": kept}))
+        gone = {id(b) for b in blocks if _is_furniture(b, page, repeats, threshold, labelled)}
+        kept = tuple(b for b in blocks if id(b) not in gone)
+        removed = tuple(
+            RemovedText(region_id=b.region.id, reason="furniture", text=b.content.text)
+            for b in blocks
+            if id(b) in gone
+        )
+        out.append(page.model_copy(update={"blocks": kept, "removed": page.removed + removed}))
     return out
 
 

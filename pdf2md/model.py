@@ -198,6 +198,7 @@ class Content(_Frozen):
         asset: a file path (relative to the Markdown) for an image the content links to.
         font_size_pt: dominant font size of the source text, in points, where known (used to
             rank headings).
+        removed: source text the recogniser left out on purpose (listing line numbers).
     """
 
     region_id: str
@@ -208,6 +209,18 @@ class Content(_Frozen):
     confidence: float | None = None
     asset: str | None = None
     font_size_pt: float | None = None
+    removed: tuple[RemovedText, ...] = ()
+
+
+RemovalReason = Literal["furniture", "figure", "overlay", "line-number"]
+
+
+class RemovedText(_Frozen):
+    """Text taken out of the output on purpose, and why (kept for the word ledger)."""
+
+    region_id: str
+    reason: RemovalReason
+    text: str
 
 
 Join = Literal["break", "space", "direct"]
@@ -237,10 +250,68 @@ class PageTriage(_Frozen):
     bad_glyph_ratio: float = 0.0
 
 
+LedgerSource = Literal["text-layer", "ocr", "none"]
+
+
+class WordLedger(_Frozen):
+    """Where every word of a page's source went (see :mod:`pdf2md.ledger`).
+
+    Words are compared as a multiset after normalisation (case, punctuation, hyphens and
+    ligatures folded; CJK counted per character), so a word rejoined across a line end or
+    rewritten as LaTeX still counts as kept.
+
+    Attributes:
+        source: what the words were read from: the trusted text layer, the page's OCR words,
+            or nothing (no ledger kept: a model read the page).
+        words_in: words of the source.
+        emitted: words of the page's Markdown.
+        removed: words taken out on purpose, by reason: ``furniture`` (running heads, page
+            numbers), ``figure`` (text inside a picture kept as an image), ``overlay`` (a
+            word drawn twice on the same spot, e.g. fake bold), ``line-number`` (a code
+            listing's line numbers).
+        lost: source words neither in the output nor removed (a bug).
+        duplicated: source words in the output more often than in the source (a bug).
+        added: output words not in the source at all (e.g. OCR of a figure).
+        lost_words / duplicated_words: up to 20 of each, normalised, for finding the cause.
+    """
+
+    source: LedgerSource
+    words_in: int = 0
+    emitted: int = 0
+    removed: dict[str, int] = Field(default_factory=dict)
+    lost: int = 0
+    duplicated: int = 0
+    added: int = 0
+    lost_words: tuple[str, ...] = ()
+    duplicated_words: tuple[str, ...] = ()
+
+
+class LedgerTotals(_Frozen):
+    """The word ledgers of a document's pages added up (``Result.ledger``)."""
+
+    pages: int = 0
+    words_in: int = 0
+    emitted: int = 0
+    removed: int = 0
+    lost: int = 0
+    duplicated: int = 0
+
+    @property
+    def lost_rate(self) -> float:
+        """Lost words as a share of source words (0.0 where there are none)."""
+        return self.lost / self.words_in if self.words_in else 0.0
+
+    @property
+    def duplicated_rate(self) -> float:
+        """Duplicated words as a share of source words (0.0 where there are none)."""
+        return self.duplicated / self.words_in if self.words_in else 0.0
+
+
 class Page(_Frozen):
     """One page of the output, its blocks in reading order.
 
-    ``width_pt``/``height_pt`` are the page's size after its rotation is applied.
+    ``width_pt``/``height_pt`` are the page's size after its rotation is applied. ``removed``
+    holds text the document stage took out of the body; ``ledger`` accounts for every word.
     """
 
     page_index: int
@@ -250,6 +321,8 @@ class Page(_Frozen):
     method: PageMethod = "text-layer"
     triage: PageTriage | None = None
     language: str | None = None
+    removed: tuple[RemovedText, ...] = ()
+    ledger: WordLedger | None = None
 
 
 class Document(_Frozen):
@@ -291,7 +364,8 @@ class Result(_Frozen):
     document came out, ``failed`` where no document came out (then ``document`` is ``None``).
     ``timings`` maps a stage name to seconds spent in it; ``stats`` holds counters backends
     report, e.g. ``ocr_pages``, ``ocr_pages_skipped`` and ``ocr_skipped_share`` (the share of
-    page area the OCR gate found empty and did not OCR).
+    page area the OCR gate found empty and did not OCR). ``ledger`` adds up the pages' word
+    ledgers (``lost`` and ``duplicated`` should be 0).
     """
 
     status: Status
@@ -300,3 +374,4 @@ class Result(_Frozen):
     errors: tuple[ErrorItem, ...] = ()
     timings: dict[str, float] = Field(default_factory=dict)
     stats: dict[str, float] = Field(default_factory=dict)
+    ledger: LedgerTotals | None = None

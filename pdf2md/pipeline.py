@@ -19,6 +19,7 @@ from pdf2md.backend import AssetSink, BackendContext, DirectoryAssetSink, Region
 from pdf2md.document import assemble_document
 from pdf2md.errors import BackendUnavailable, ConversionTimeout, Pdf2mdError
 from pdf2md.ink import empty_page_warning, has_ink, is_nearly_empty
+from pdf2md.ledger import PageSource, ledger_totals, page_source, with_ledgers
 from pdf2md.model import (
     Block,
     Document,
@@ -57,6 +58,7 @@ class _Run:
     assets: AssetSink | None = None
     errors: list[ErrorItem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    sources: dict[int, PageSource] = field(default_factory=dict)
 
     def record(self, item: ErrorItem) -> None:
         # a backend's message may quote an endpoint: no credentials in what is recorded
@@ -283,6 +285,7 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         markdown=markdown if status != "failed" else "",
         errors=tuple(run.errors),
         timings=run.timings,
+        ledger=ledger_totals(doc),
     )
 
 
@@ -356,6 +359,7 @@ def _assembled(doc: Document, src: SourceDocument, run: _Run) -> Document:
             raise
         log.info("document assembly failed: %s", _page_failure(exc))
         run.record(ErrorItem(stage="document", message=_page_failure(exc)))
+    doc = with_ledgers(doc, run.sources)  # what was emitted, before escaping for HTML
     return safe_document(doc, allow_raw_html=run.profile.render.allow_raw_html)
 
 
@@ -393,6 +397,7 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
         has_errors = any(e.page_index in (None, view.page_index) for e in batch_errors)
         if not has_errors and is_nearly_empty(blocks) and has_ink(view):
             run.record(empty_page_warning(view.page_index))  # never an empty page in silence
+        run.sources[view.page_index] = page_source(view, not triage.needs_ocr, page_regions, blocks)
         pages.append(
             Page(
                 page_index=view.page_index,

@@ -252,15 +252,23 @@ class PageView:
     def _respaced(self, span: TextSpan) -> TextSpan:
         """Put back word spaces a PDF left out (words placed by position alone).
 
-        Only long runs with no space at all are checked, glyph by glyph: a gap wider than
-        a tenth of the font size between two glyphs is a word break.
+        Only spans holding a run of 15 or more characters without a space are checked (a
+        tightly set line, ``Thisis arubyclient forstatsd``, or one placed word by word), glyph
+        by glyph: a gap wider than a tenth of the font size between two glyphs is a word
+        break, except between CJK characters, which are written without spaces.
         """
-        if len(span.text) < 25 or " " in span.text or not span.text.isprintable():
+        if not span.text.isprintable() or max(map(len, span.text.split()), default=0) < 15:
             return span
         chars = [c for c in self.chars_in(span.bbox) if span.bbox.contains_point(*c.bbox.center)]
         if len(chars) != len(span.text):
             return span
-        wide = [ch.bbox.x0 - prev.bbox.x1 > 0.1 * span.size for prev, ch in zip(chars, chars[1:])]
+        wide = [
+            ch.bbox.x0 - prev.bbox.x1 > 0.1 * span.size
+            and not prev.char.isspace()
+            and not ch.char.isspace()
+            and not (_is_cjk(prev.char) and _is_cjk(ch.char))
+            for prev, ch in zip(chars, chars[1:])
+        ]
         if not any(wide) or sum(wide) > 0.4 * len(wide):  # none, or letter-spaced (tracking)
             return span
         out = [chars[0].char]

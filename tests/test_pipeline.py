@@ -361,3 +361,37 @@ def test_text_over_a_background_drawing_is_read(
     md = convert(make_pdf("slide.pdf", _slide), profile=profile).markdown
     assert "Agenda" in md and "The share table cuts food waste at lunch time." in md, md
     assert "![" not in md
+
+
+def _placed(page: pymupdf.Page, pieces: list[tuple[str, float]], font: pymupdf.Font) -> None:
+    """Write ``(text, gap after it in points)`` pieces one after another on one baseline."""
+    writer = pymupdf.TextWriter(page.rect)
+    x = 72.0
+    for text, gap in pieces:
+        writer.append((x, 100), text, font=font, fontsize=11)
+        x += font.text_length(text, fontsize=11) + gap
+    writer.write_text(page)
+
+
+def test_tightly_set_text_gets_its_word_spaces(make_pdf: Callable[..., Path]) -> None:
+    # a line that has some real spaces, and word gaps of 0.15 em where a space is missing
+    pieces = [("This", 1.6), ("is", 0.0), (" a", 1.6), ("ruby", 1.6), ("client", 0.0)]
+    pieces += [(" for", 1.6), ("statsd.", 1.6), ("It", 1.6), ("provides", 1.6), ("a", 1.6)]
+    pieces += [("lightweight", 1.6), ("way", 0.0)]
+
+    def build(doc: pymupdf.Document) -> None:
+        _placed(doc.new_page(), pieces, pymupdf.Font("helv"))
+
+    result = convert(make_pdf("tight.pdf", build), profile="fast")
+    assert result.markdown == "This is a ruby client for statsd. It provides a lightweight way\n"
+    assert result.ledger is not None and (result.ledger.lost, result.ledger.duplicated) == (0, 0)
+
+
+def test_japanese_set_with_gaps_gets_no_spaces(make_pdf: Callable[..., Path]) -> None:
+    pieces = [(ch, 2.0) for ch in "あのイーハトーヴォのすきとおった風"]
+
+    def build(doc: pymupdf.Document) -> None:
+        _placed(doc.new_page(), pieces, pymupdf.Font("cjk"))
+
+    result = convert(make_pdf("ja.pdf", build), profile="fast")
+    assert result.markdown == "あのイーハトーヴォのすきとおった風\n"

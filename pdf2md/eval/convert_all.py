@@ -120,6 +120,7 @@ def _journal_record(conversion: Conversion) -> str:
         "seconds": round(outcome.seconds, 3),
         "message": outcome.message,
         "output": str(conversion.output) if conversion.output else None,
+        "ledger": outcome.ledger,
     }
     return json.dumps(record, ensure_ascii=False) + "\n"
 
@@ -137,7 +138,9 @@ def load_journal(path: Path) -> dict[ConversionKey, Conversion]:
             markdown = output.read_text(encoding="utf-8") if output else ""
         except (json.JSONDecodeError, KeyError, TypeError, OSError):
             continue
-        outcome = Outcome(record["status"], markdown, record["seconds"], record["message"])
+        outcome = Outcome(
+            record["status"], markdown, record["seconds"], record["message"], record.get("ledger")
+        )
         found[key] = Conversion(key, int(record["pages"]), output, outcome)
     return found
 

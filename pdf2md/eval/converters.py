@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pdf2md.errors import ConfigError, RecognitionError
 
@@ -35,6 +35,14 @@ class Converter(Protocol):
 
     def convert(self, pdf: Path, page_index: int | None) -> str:
         """Markdown of one page (0-based ``page_index``) or of the whole document (None)."""
+
+
+@runtime_checkable
+class ReportsLedger(Protocol):
+    """A converter that accounts for its words (pdf2md's word ledger)."""
+
+    def word_ledger(self) -> dict[str, int] | None:
+        """``words_in``, ``lost`` and ``duplicated`` of the last conversion, or None."""
 
 
 def _missing(module: str, install: str) -> str | None:
@@ -62,6 +70,7 @@ class Pdf2mdConverter:
     profile: str = "default"
     name: str = "pdf2md"
     _pipeline: Any = field(default=None, repr=False, compare=False)
+    _ledger: dict[str, int] | None = field(default=None, repr=False, compare=False)
 
     def check(self) -> str | None:
         if importlib.util.find_spec("pdf2md.pipeline") is None:
@@ -74,11 +83,23 @@ class Pdf2mdConverter:
 
             self._pipeline = Converter(self.profile)
         pages = None if page_index is None else [page_index]
+        self._ledger = None
         result = self._pipeline.convert(pdf, pages=pages)
+        if result.ledger is not None:
+            totals = result.ledger
+            self._ledger = {
+                "words_in": totals.words_in,
+                "lost": totals.lost,
+                "duplicated": totals.duplicated,
+            }
         if result.status == "failed":
             messages = "; ".join(str(getattr(e, "message", e)) for e in result.errors)
             raise RecognitionError(messages or "conversion failed")
         return str(result.markdown)
+
+    def word_ledger(self) -> dict[str, int] | None:
+        """The word-ledger totals of the last conversion."""
+        return self._ledger
 
 
 @dataclass

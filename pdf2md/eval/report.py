@@ -38,6 +38,12 @@ class ConverterRun:
     failures: int = 0
     subsets: list[SubsetResult] = field(default_factory=list)
     timings: list[ConversionTiming] = field(default_factory=list)
+    ledger: dict[str, int] = field(default_factory=dict)
+
+    def ledger_rate(self, what: str) -> float | None:
+        """Lost or duplicated words as a share of source words (None without a ledger)."""
+        words = self.ledger.get("words_in", 0)
+        return self.ledger.get(what, 0) / words if words else None
 
     @property
     def pages_per_second(self) -> float | None:
@@ -110,7 +116,17 @@ def summary_columns(runs: Sequence[ConverterRun]) -> list[str]:
     kinds = [k for k in TEST_TYPES if any(r.type_rate(k) is not None for r in runs)]
     extra = ["olmOCR mean"] if any(r.olmocr_mean() is not None for r in runs) else []
     md = [m for m in ("headings", "tables") if any(r.markdown_metric(m) is not None for r in runs)]
-    return ["converter", *subsets, *extra, *kinds, *(f"md {m}" for m in md), "pages/s", "failures"]
+    ledger = ["words lost", "words duplicated"] if any(r.ledger for r in runs) else []
+    return [
+        "converter",
+        *subsets,
+        *extra,
+        *kinds,
+        *(f"md {m}" for m in md),
+        *ledger,
+        "pages/s",
+        "failures",
+    ]
 
 
 def _cell(run: ConverterRun, column: str, by_subset: dict[str, SubsetResult]) -> str:
@@ -128,6 +144,9 @@ def _cell(run: ConverterRun, column: str, by_subset: dict[str, SubsetResult]) ->
         return _scored(run.type_rate(column), run.type_count(column))
     if column.startswith("md "):
         return _scored(run.markdown_metric(column[3:]), run.markdown_count(column[3:]))
+    if column.startswith("words "):
+        rate = run.ledger_rate(column.split()[1])
+        return "–" if rate is None else f"{100 * rate:.2f}"
     if column == "pages/s":
         pps = run.pages_per_second
         return "–" if pps is None else f"{pps:.2f}"

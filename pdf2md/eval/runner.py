@@ -82,6 +82,8 @@ def _run_one(
         run.pages += conv.pages if conv.outcome.ok else 0
         run.seconds += conv.outcome.seconds if conv.outcome.ok else 0.0
         run.failures += 0 if conv.outcome.ok else 1
+        for name, count in (conv.outcome.ledger or {}).items():
+            run.ledger[name] = run.ledger.get(name, 0) + count
     reader = OutputReader(conversions)
     run.subsets = [score_subset(subset, reader, renderer) for subset in subsets]
     return run

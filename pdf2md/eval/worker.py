@@ -33,12 +33,14 @@ class Outcome:
         markdown: the Markdown ("" unless status is ok).
         seconds: wall time of the conversion as measured in the child (or until the kill).
         message: the error message for the failure statuses.
+        ledger: ``words_in``/``lost``/``duplicated`` where the converter keeps a word ledger.
     """
 
     status: str
     markdown: str = ""
     seconds: float = 0.0
     message: str = ""
+    ledger: dict[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -57,7 +59,7 @@ def _child_main(spec: str, log_path: str) -> None:
     os.dup2(target, 1)
     os.dup2(target, 2)
     os.close(target)
-    from pdf2md.eval.converters import make_converter
+    from pdf2md.eval.converters import ReportsLedger, make_converter
 
     converter = make_converter(spec)
     for line in sys.stdin:
@@ -76,6 +78,7 @@ def _child_main(spec: str, log_path: str) -> None:
             "markdown": markdown,
             "message": message,
             "seconds": time.perf_counter() - start,
+            "ledger": converter.word_ledger() if isinstance(converter, ReportsLedger) else None,
         }
         reply_stream.write(json.dumps(reply) + "\n")
         reply_stream.flush()
@@ -172,7 +175,13 @@ class ConverterWorker:
             elapsed = time.perf_counter() - start
             return Outcome("crash", seconds=elapsed, message=f"worker died (exit code {code})")
         reply = json.loads(line)
-        return Outcome(reply["status"], reply["markdown"], reply["seconds"], reply["message"])
+        return Outcome(
+            reply["status"],
+            reply["markdown"],
+            reply["seconds"],
+            reply["message"],
+            reply.get("ledger"),
+        )
 
 
 def _child_env() -> dict[str, str]:

@@ -276,6 +276,12 @@ class PageOcr:
         return OcrPage(page_index, words, boxes, geom, None, time.perf_counter() - start)
 
 
+def cached_ocr_page(page: PageView) -> OcrPage | None:
+    """The page's OCR words where an OCR pass ran on it in this conversion, else ``None``."""
+    found = [v for v in page._cache.values() if isinstance(v, OcrPage)]
+    return found[0] if found else None
+
+
 def page_dpi(page: PageView, dpi: int, max_side_px: int = MAX_SIDE_PX) -> int:
     """``dpi``, lowered where the page's long side would exceed ``max_side_px`` pixels."""
     long_side_pt = max(page.width_pt, page.height_pt, 1.0)

@@ -20,7 +20,7 @@ from pdf2md.math.inline import inline_markdown
 from pdf2md.math.joins import join_split_formulas
 from pdf2md.math.lines import merge_script_lines
 from pdf2md.math.structured import PageMath, page_rules
-from pdf2md.model import BBox, Content, RegionKind
+from pdf2md.model import BBox, Content, RegionKind, RemovedText
 from pdf2md.patterns import BULLET_RE
 from pdf2md.recognise.textfmt import (
     RowWriter,
@@ -73,10 +73,16 @@ class PdfTextRecogniser:
         if not lines:
             return None
         kind = crop.region.kind
+        removed: tuple[RemovedText, ...] = ()
         if kind.is_heading:
             text = _heading_text(lines)
         elif kind == RegionKind.CODE or (kind in _CODE_CANDIDATES and _looks_like_code(lines)):
-            text = _code_text(lines)
+            text, numbers = _code_text(lines)
+            removed = (
+                (RemovedText(region_id=crop.region.id, reason="line-number", text=numbers),)
+                if numbers
+                else ()
+            )
         elif kind == RegionKind.LIST_ITEM:
             text = self._list_text(crop, lines)
         else:
@@ -91,6 +97,7 @@ class PdfTextRecogniser:
             method="text-layer",
             confidence=1.0,
             font_size_pt=max(ln.size for ln in lines),
+            removed=removed,
         )
 
     def _paragraphs(self, crop: RegionCrop, lines: list[TextLine]) -> str:
@@ -213,24 +220,29 @@ def _looks_like_code(lines: list[TextLine]) -> bool:
     return mono >= 8 and mono >= 0.9 * (mono + other)
 
 
-def _drop_line_numbers(lines: list[TextLine]) -> list[TextLine]:
-    """Remove listing line numbers: a leading non-monospaced number span, or a line of its own."""
+def _drop_line_numbers(lines: list[TextLine]) -> tuple[list[TextLine], list[str]]:
+    """Remove listing line numbers: a leading non-monospaced number span, or a line of its own.
+    Returns the lines left and the numbers removed."""
     code_x0 = min((ln.bbox.x0 for ln in lines if ln.spans[0].is_mono), default=0.0)
     out = []
+    numbers: list[str] = []
     for line in lines:
         if len(line.spans) == 1 and _is_line_number(line.text) and line.bbox.x1 <= code_x0 + 1:
+            numbers.append(line.text.strip())
             continue
         first = line.spans[0]
         if len(line.spans) > 1 and not first.is_mono and _is_line_number(first.text):
+            numbers.append(first.text.strip())
             line = replace(
                 line, spans=line.spans[1:], bbox=BBox.enclosing([s.bbox for s in line.spans[1:]])
             )
         out.append(line)
-    return out
+    return out, numbers
 
 
-def _code_text(lines: list[TextLine]) -> str:
-    lines = _drop_line_numbers(lines)
+def _code_text(lines: list[TextLine]) -> tuple[str, str]:
+    """The listing as a fenced block, and the line numbers left out (space-separated)."""
+    lines, numbers = _drop_line_numbers(lines)
     rows = visual_rows(lines)
     left = min(ln.bbox.x0 for ln in lines)
     widths = [s.bbox.width / max(1, len(s.text)) for ln in lines for s in ln.spans if s.text]
@@ -240,4 +252,4 @@ def _code_text(lines: list[TextLine]) -> str:
         indent = round((row[0].bbox.x0 - left) / max(char_w, 1.0))
         out.append(" " * indent + normalise_text(" ".join(ln.text.rstrip() for ln in row)))
     body = "\n".join(out).replace("```", "'''")
-    return f"```\n{body}\n```"
+    return f"```\n{body}\n```", " ".join(numbers)
