@@ -72,7 +72,7 @@ class LocalPool:
         count = min(self.workers, len(pending))
         pool = [WorkerProcess(spec, cpus) for cpus in cpu_slots(count, self.cpus_per_worker)]
         try:
-            self._loop(pool, pending, _RetryOnce(tasks, pending, on_outcome))
+            self._loop(pool, pending, RetryOnce(tasks, pending, on_outcome))
         finally:
             for worker in pool:
                 worker.stop()
@@ -120,7 +120,7 @@ class LocalPool:
                 worker.restart()
 
 
-class _RetryOnce:
+class RetryOnce:
     """An outcome sink that sends a document whose worker died (``crash``: killed from
     outside, a segfault, the OOM killer) back to the queue once, on a fresh worker, before its
     failure is recorded; a document that kills its worker twice is recorded as failed."""

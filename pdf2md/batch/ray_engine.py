@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
-from pdf2md.batch.pool import OutcomeSink
+from pdf2md.batch.pool import OutcomeSink, RetryOnce
 from pdf2md.batch.task import Outcome, Task, failed_outcome
 from pdf2md.batch.worker import WorkerProcess, WorkerSpec
 from pdf2md.errors import BackendUnavailable
@@ -82,8 +82,9 @@ class RayEngine:
             ray.init(address=self.address, include_dashboard=False, log_to_driver=False)
         count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         actors = self._actors(ray, spec, min(count, len(tasks)))
+        pending = deque(tasks)
         try:
-            self._loop(ray, spec, actors, deque(tasks), on_outcome)
+            self._loop(ray, spec, actors, pending, RetryOnce(tasks, pending, on_outcome))
         finally:
             self._shutdown(ray, actors)
 
@@ -105,12 +106,15 @@ class RayEngine:
                 running[actor.process.remote(task)] = (actor, task, time.monotonic())
             ready, _ = ray.wait(list(running), num_returns=1, timeout=WAIT_S)
             for ref in ready:
-                actor, task, _started = running.pop(ref)
+                actor, task, started = running.pop(ref)
                 try:
                     outcome = ray.get(ref)
                 except ray.exceptions.RayError as exc:  # the actor or its node died
                     outcome = failed_outcome(
-                        task, "crash", f"Ray worker lost: {type(exc).__name__}"
+                        task,
+                        "crash",
+                        f"Ray worker lost: {type(exc).__name__}",
+                        seconds=time.monotonic() - started,
                     )
                     actor = self._replace(ray, spec, actors, actor)
                 idle.append(actor)

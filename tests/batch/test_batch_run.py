@@ -121,3 +121,32 @@ def test_new_format_redoes_documents(tmp_path: Path) -> None:
     run_batch(_config(corpus, out, formats=frozenset({"md", "jsonl"})), engine)
     assert len(engine.converted) == len(corpus.good)  # failures stay failed; done ones need records
     assert_exactly_once(out, corpus)
+
+
+@pytest.mark.usefixtures("fake_env")
+def test_worker_killed_mid_document_its_document_is_in_the_output_once(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import signal
+    import threading
+
+    from pdf2md.batch.task import Task
+    from pdf2md.batch.worker import WorkerProcess
+
+    monkeypatch.setenv("PDF2MD_TEST_SLEEP_S", "1.0")
+    killed: list[str] = []
+    submit = WorkerProcess.submit
+
+    def submit_then_kill(self: WorkerProcess, task: Task) -> None:
+        submit(self, task)
+        if not killed and "doc" in Path(task.path).stem:  # a good document, mid-conversion
+            killed.append(task.path)
+            threading.Timer(0.5, os.kill, (self.pid, signal.SIGKILL)).start()
+
+    monkeypatch.setattr(WorkerProcess, "submit", submit_then_kill)
+    out = tmp_path / "out"
+    summary = run_batch(_config(corpus, out), LocalPool(1))
+    assert len(killed) == 1
+    assert (summary.done, summary.failed) == (len(corpus.good), len(corpus.bad))
+    assert_exactly_once(out, corpus)  # the killed document too, once, in the same run
