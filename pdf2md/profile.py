@@ -56,7 +56,7 @@ class RouteSettings(_Strict):
     table: list[str] = Field(
         default_factory=lambda: ["pdf-table", "slanet-table", "ocr-table", "pdf-text", "image-crop"]
     )
-    equation: list[str] = Field(default_factory=lambda: ["pdf-math", "image-crop", "pdf-text"])
+    equation: list[str] = Field(default_factory=lambda: ["pdf-math", "image-crop"])
     figure: list[str] = Field(default_factory=lambda: ["image-crop"])
     page_header: list[str] = Field(default_factory=lambda: ["pdf-text"])
     page_footer: list[str] = Field(default_factory=lambda: ["pdf-text"])

@@ -11,7 +11,7 @@ from pdf2md.registry import RECOGNISERS
 
 def test_scientific_profile_routes_equations_through_nougat_then_text_layer() -> None:
     profile = resolve_profile("scientific").profile
-    assert profile.route.equation == ["nougat", "pdf-math", "image-crop", "pdf-text"]
+    assert profile.route.equation == ["nougat", "pdf-math", "image-crop"]
     assert all(name in RECOGNISERS for name in profile.route.equation)
     context = BackendContext(profile)
     assert NougatRecogniser(context).options.model == "nougat-small"
