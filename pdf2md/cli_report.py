@@ -29,9 +29,14 @@ def summary_line(result: Result, seconds: float) -> str:
     by_method: Counter[str] = Counter(page.method for page in pages)
     parts = [f"{by_method.get(key, 0)} {label}" for key, label in _ALWAYS]
     parts += [f"{by_method[key]} {label}" for key, label in _WHERE_ANY if by_method.get(key)]
+    words = ""
+    ledger = result.ledger
+    if ledger is not None and (ledger.lost or ledger.duplicated):
+        # a lost or doubled word is a bug: say so, in the line everybody reads
+        words = f"; words: {ledger.lost} lost, {ledger.duplicated} duplicated of {ledger.words_in}"
     return (
         f"pdf2md: {_plural(len(pages), 'page')}: {', '.join(parts)}; "
-        f"{_plural(len(result.errors), 'warning')}; {seconds:.1f} s"
+        f"{_plural(len(result.errors), 'warning')}{words}; {seconds:.1f} s"
     )
 
 

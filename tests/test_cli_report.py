@@ -209,3 +209,18 @@ def test_image_links_resolve_from_the_output(
     base = Path.cwd() if where == "stdout" else out.parent
     assert (base / links[0]).resolve() == (images / "p1-r2-figure.png").resolve()
     assert (images / "p1-r2-figure.png").is_file()
+
+
+def test_summary_line_names_lost_and_duplicated_words() -> None:
+    from pdf2md.cli_report import summary_line
+    from pdf2md.model import LedgerTotals, Result
+
+    clean = Result(status="ok", document=None, ledger=LedgerTotals(words_in=120, emitted=120))
+    assert summary_line(clean, 1.0) == (
+        "pdf2md: 0 pages: 0 text layer, 0 OCR, 0 blank, 0 failed; 0 warnings; 1.0 s"
+    )
+    lossy = clean.model_copy(update={"ledger": LedgerTotals(words_in=120, lost=3, duplicated=1)})
+    assert summary_line(lossy, 1.0) == (
+        "pdf2md: 0 pages: 0 text layer, 0 OCR, 0 blank, 0 failed; 0 warnings; "
+        "words: 3 lost, 1 duplicated of 120; 1.0 s"
+    )
