@@ -15,7 +15,9 @@ from pdf2md.batch.jsonl import Compression
 from pdf2md.batch.runner import BatchConfig, Engine, run_batch
 from pdf2md.batch.state import OutputLocked
 from pdf2md.batch.worker import WorkerSpec, WorkerStartError
-from pdf2md.errors import ConfigError
+from pdf2md.batch.store import is_url
+from pdf2md.errors import Pdf2mdError
+from pdf2md.urls import redact_text, redact_url
 
 
 class OutputFormat(str, enum.Enum):
@@ -24,6 +26,17 @@ class OutputFormat(str, enum.Enum):
     MD = "md"
     JSONL = "jsonl"
     BOTH = "both"
+    PARQUET = "parquet"
+    MD_PARQUET = "md+parquet"
+    ALL = "all"
+
+    def formats(self) -> frozenset[str]:
+        """The formats this choice stands for."""
+        return {
+            OutputFormat.BOTH: frozenset({"md", "jsonl"}),
+            OutputFormat.MD_PARQUET: frozenset({"md", "parquet"}),
+            OutputFormat.ALL: frozenset({"md", "jsonl", "parquet"}),
+        }.get(self, frozenset({self.value}))
 
 
 class EngineName(str, enum.Enum):
@@ -55,10 +68,15 @@ def _engine(
 
 def batch_command(
     inputs: Annotated[
-        list[Path],
-        typer.Argument(help="PDF files, folders (recursive) or text files listing paths."),
+        list[str],
+        typer.Argument(
+            help="PDF files, folders (recursive) or text files listing paths; or URLs of "
+            "them (s3://, gs://, hf://), credentials from the store's usual environment.",
+        ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (OUTDIR).")],
+    output: Annotated[
+        str, typer.Option("--output", "-o", help="Output folder (OUTDIR): a path or a URL.")
+    ],
     workers: Annotated[
         int,
         typer.Option(help="Worker processes; 0 = one per core (of the cluster with --engine ray)."),
@@ -71,7 +89,11 @@ def batch_command(
         ),
     ] = None,
     format: Annotated[
-        OutputFormat, typer.Option("--format", help="md files, Dolma JSONL shards, or both.")
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="md files, Dolma JSONL shards, both, Parquet shards, md+parquet, or all three.",
+        ),
     ] = OutputFormat.MD,
     profile: Annotated[str, typer.Option(help="Profile name or TOML path.")] = "default",
     timeout: Annotated[
@@ -128,12 +150,11 @@ def batch_command(
     from pdf2md.console import configure_console_logging
 
     configure_console_logging(0, False)
-    formats = {"md", "jsonl"} if format is OutputFormat.BOTH else {format.value}
     comp: Compression = compression.value
     config = BatchConfig(
         inputs=tuple(inputs),
-        output_dir=output,
-        formats=frozenset(formats),
+        output_dir=output if is_url(output) else Path(output),
+        formats=format.formats(),
         options=ConvertOptions(profile=profile, max_pages=max_pages, timeout_s=timeout or None),
         compression=comp,
         shard_size=shard_size,
@@ -157,13 +178,13 @@ def batch_command(
             _engine(engine, workers, address, gpus_per_worker, cpus_per_worker),
             progress=sys.stderr if show else None,
         )
-    except (ConfigError, WorkerStartError, OutputLocked) as exc:
-        typer.echo(f"pdf2md: error: {exc}", err=True)
+    except (Pdf2mdError, WorkerStartError, OutputLocked) as exc:
+        typer.echo(f"pdf2md: error: {redact_text(str(exc))}", err=True)
         raise typer.Exit(2) from None
     except OSError as exc:  # the output store failed (full, read-only): rerun resumes cleanly
         from pdf2md.cli_io import os_error_text
 
-        where = f" {exc.filename}" if exc.filename else f" to {output}"
+        where = f" {exc.filename}" if exc.filename else f" to {redact_url(output)}"
         typer.echo(f"pdf2md: error: cannot write{where}: {os_error_text(exc)}", err=True)
         raise typer.Exit(1) from None
     typer.echo(summary.format(), err=True)

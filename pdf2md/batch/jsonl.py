@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -100,39 +101,53 @@ def shard_filename(shard_id: str, compression: Compression) -> str:
     return shard_id + SUFFIXES[compression]
 
 
+def encode_shard(lines: Iterable[bytes], compression: Compression) -> tuple[bytes, int]:
+    """JSONL lines as the bytes of one shard file, compressed as asked, and the line count.
+
+    gzip is written with ``mtime=0``: the same records give byte-identical files on every run.
+    """
+    raw = io.BytesIO()
+    count = 0
+    if compression == "gzip":
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as stream:
+            for line in lines:
+                stream.write(line)
+                count += 1
+    elif compression == "zstd":
+        import zstandard
+
+        with zstandard.ZstdCompressor(level=3).stream_writer(raw, closefd=False) as zstream:
+            for line in lines:
+                zstream.write(line)
+                count += 1
+    else:
+        for line in lines:
+            raw.write(line)
+            count += 1
+    return raw.getvalue(), count
+
+
 def write_shard(
     path: Path, lines: Iterable[bytes], *, compression: Compression, tmp_dir: Path
 ) -> int:
     """Write JSONL lines to ``path`` atomically, compressed as asked; returns the line count."""
-    count = 0
-    with open_atomic(path, tmp_dir) as raw:
-        if compression == "gzip":
-            # mtime=0: the same records give byte-identical files on every run
-            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as stream:
-                for line in lines:
-                    stream.write(line)
-                    count += 1
-        elif compression == "zstd":
-            import zstandard
-
-            with zstandard.ZstdCompressor(level=3).stream_writer(raw, closefd=False) as zstream:
-                for line in lines:
-                    zstream.write(line)
-                    count += 1
-        else:
-            for line in lines:
-                raw.write(line)
-                count += 1
+    data, count = encode_shard(lines, compression)
+    with open_atomic(path, tmp_dir) as handle:
+        handle.write(data)
     return count
 
 
-def read_shard(path: Path) -> list[dict[str, Any]]:
-    """Every record of a shard file (any of the three compressions), for tests and tools."""
-    data = path.read_bytes()
-    if path.name.endswith(".gz"):
+def decode_shard(name: str, data: bytes) -> list[dict[str, Any]]:
+    """Every record of a shard file's bytes; ``name`` (its file name) says the compression."""
+    if name.endswith(".gz"):
         data = gzip.decompress(data)
-    elif path.name.endswith(".zst"):
+    elif name.endswith(".zst"):
         import zstandard
 
         data = zstandard.ZstdDecompressor().decompressobj().decompress(data)
     return [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+
+
+def read_shard(path: Path) -> list[dict[str, Any]]:
+    """Every record of a shard file (any of the three compressions), for tests and tools."""
+    return decode_shard(path.name, path.read_bytes())

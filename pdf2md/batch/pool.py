@@ -16,12 +16,14 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
 
-from pdf2md.batch.task import Outcome, Task
+from pdf2md.batch.commit import Job
+from pdf2md.batch.task import Outcome
 from pdf2md.batch.worker import WorkerProcess, WorkerSpec
 
 log = logging.getLogger(__name__)
 
-OutcomeSink = Callable[[Outcome], None]
+OutcomeSink = Callable[[Outcome], "Sequence[Job] | None"]
+"""Called in the driver as each job ends; returns the jobs that became due (a shard's)."""
 
 POLL_S = 0.25
 
@@ -60,7 +62,7 @@ class LocalPool:
         self.workers = workers
         self.cpus_per_worker = cpus_per_worker
 
-    def run(self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
+    def run(self, tasks: Sequence[Job], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
         """Convert every task, calling ``on_outcome`` in this process as each one ends.
 
         Raises:
@@ -78,9 +80,11 @@ class LocalPool:
                 worker.stop()
 
     def _loop(
-        self, pool: list[WorkerProcess], pending: deque[Task], on_outcome: OutcomeSink
+        self, pool: list[WorkerProcess], pending: deque[Job], on_outcome: OutcomeSink
     ) -> None:
         while pending or any(w.task is not None for w in pool):
+            if pending and all(w.conn_in.closed for w in pool):
+                pool[0].restart()  # every worker was retired before a follow-up job came
             for worker in pool:
                 if worker.is_idle and pending:
                     worker.submit(pending.popleft())
@@ -101,14 +105,14 @@ class LocalPool:
 
     @staticmethod
     def _finish(
-        worker: WorkerProcess, outcome: Outcome, on_outcome: OutcomeSink, pending: deque[Task]
+        worker: WorkerProcess, outcome: Outcome, on_outcome: OutcomeSink, pending: deque[Job]
     ) -> None:
         """Hand the outcome on; replace the worker where it died or should be recycled.
 
         The outcome goes first: it may put its document back in ``pending`` (a retry), and
         then a worker is needed for it.
         """
-        on_outcome(outcome)
+        pending.extend(on_outcome(outcome) or ())
         if worker.conn_in.closed:
             log.warning("worker %d lost (%s: %s)", worker.pid, outcome.stage, outcome.error)
             if pending:
@@ -121,19 +125,22 @@ class LocalPool:
 
 
 class RetryOnce:
-    """An outcome sink that sends a document whose worker died (``crash``: killed from
-    outside, a segfault, the OOM killer) back to the queue once, on a fresh worker, before its
-    failure is recorded; a document that kills its worker twice is recorded as failed."""
+    """An outcome sink that sends a job whose worker died (``crash``: killed from outside, a
+    segfault, the OOM killer, a lost node) back to the queue once, on a fresh worker, before
+    its failure is recorded; a job that kills its worker twice is recorded as failed.
+    Follow-up jobs the sink returns are queued (and may be retried) the same way."""
 
-    def __init__(self, tasks: Sequence[Task], pending: deque[Task], sink: OutcomeSink) -> None:
+    def __init__(self, tasks: Sequence[Job], pending: deque[Job], sink: OutcomeSink) -> None:
         self.tasks = {task.key: task for task in tasks}
         self.pending, self.sink = pending, sink
         self.retried: set[str] = set()
 
-    def __call__(self, outcome: Outcome) -> None:
+    def __call__(self, outcome: Outcome) -> Sequence[Job]:
         if outcome.stage == "crash" and outcome.key not in self.retried:
             self.retried.add(outcome.key)
             log.warning("worker died on %s (%s); trying it once more", outcome.key, outcome.error)
             self.pending.appendleft(self.tasks[outcome.key])
-            return
-        self.sink(outcome)
+            return ()
+        follow_ups = self.sink(outcome) or ()
+        self.tasks.update((job.key, job) for job in follow_ups)
+        return follow_ups

@@ -4,10 +4,14 @@ Each Ray actor owns one pdf2md worker process (:class:`~pdf2md.batch.worker.Work
 and keeps it, so a model-backed profile loads its weights once per actor, not once per
 document; actors ask Ray for one CPU and ``gpus_per_worker`` GPUs. Inside the actor the
 worker process enforces pdf2md's own per-document timeout and memory bound exactly as in
-the local pool. The driver (the ``pdf2md batch`` process) hands out tasks, receives
-outcomes and does every write, so done-markers, shards and the errors file behave as
-locally and a rerun resumes the same way. Input paths must be readable on every node and
-OUTDIR only on the driver.
+the local pool. The worker writes the document's outputs and done-marker, and the files of a
+shard once the driver hands it the shard's job, straight to OUTDIR (an object store, or a
+folder every node mounts); the driver only plans, hands out jobs, counts outcomes and writes
+failure markers. Inputs must be readable on every node (URLs, or a shared file system).
+
+An actor lost with its node fails its job as a ``crash``; the job goes back to the queue once
+and runs on another actor. The lost actor's replacement is only given work once Ray has
+placed it (a cluster that lost a node may have no room for it until the node comes back).
 
 Ray is optional: ``pip install pdf2md[ray]``.
 """
@@ -21,8 +25,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from pdf2md.batch.pool import OutcomeSink, RetryOnce
-from pdf2md.batch.task import Outcome, Task, failed_outcome
-from pdf2md.batch.worker import WorkerProcess, WorkerSpec
+from pdf2md.batch.commit import Job
+from pdf2md.batch.task import Outcome, failed_outcome
+from pdf2md.batch.worker import WorkerProcess, WorkerSpec, WorkerStartError
 from pdf2md.errors import BackendUnavailable
 
 log = logging.getLogger(__name__)
@@ -31,13 +36,17 @@ WAIT_S = 1.0
 
 
 class DocumentActor:
-    """Ray actor body: one long-lived pdf2md worker process, one document at a time."""
+    """Ray actor body: one long-lived pdf2md worker process, one job at a time."""
 
     def __init__(self, spec: WorkerSpec) -> None:
         self.worker = WorkerProcess(spec)
 
-    def process(self, task: Task) -> Outcome:
-        """Convert one document under the worker's limits."""
+    def ready(self) -> bool:
+        """Answers once the actor is placed and constructed."""
+        return True
+
+    def process(self, task: Job) -> Outcome:
+        """Run one job under the worker's limits."""
         return self.worker.run_blocking(task)
 
     def shutdown(self) -> None:
@@ -73,7 +82,7 @@ class RayEngine:
         )
         return [remote_cls.remote(spec) for _ in range(count)]
 
-    def run(self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
+    def run(self, tasks: Sequence[Job], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
         """Convert every task on the cluster; ``on_outcome`` runs here, in the driver."""
         if not tasks:
             return
@@ -83,50 +92,18 @@ class RayEngine:
         count = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         actors = self._actors(ray, spec, min(count, len(tasks)))
         pending = deque(tasks)
+        loop = _Loop(ray, self, spec, actors)
+        sink = RetryOnce(tasks, pending, on_outcome)
         try:
-            self._loop(ray, spec, actors, pending, RetryOnce(tasks, pending, on_outcome))
+            while pending or loop.running:
+                loop.hand_out(pending)
+                for outcome in loop.collect():
+                    pending.extend(sink(outcome))
+                loop.check_starting(pending)
         finally:
-            self._shutdown(ray, actors)
-
-    def _loop(
-        self,
-        ray: Any,
-        spec: WorkerSpec,
-        actors: list[Any],
-        pending: deque[Task],
-        on_outcome: OutcomeSink,
-    ) -> None:
-        idle = list(actors)
-        running: dict[Any, tuple[Any, Task, float]] = {}
-        # backstop only: the actor's worker enforces the real per-document limit
-        backstop_s = (spec.timeout_s or float("inf")) + spec.startup_timeout_s + 60.0
-        while pending or running:
-            while idle and pending:
-                actor, task = idle.pop(), pending.popleft()
-                running[actor.process.remote(task)] = (actor, task, time.monotonic())
-            ready, _ = ray.wait(list(running), num_returns=1, timeout=WAIT_S)
-            for ref in ready:
-                actor, task, started = running.pop(ref)
-                try:
-                    outcome = ray.get(ref)
-                except ray.exceptions.RayError as exc:  # the actor or its node died
-                    outcome = failed_outcome(
-                        task,
-                        "crash",
-                        f"Ray worker lost: {type(exc).__name__}",
-                        seconds=time.monotonic() - started,
-                    )
-                    actor = self._replace(ray, spec, actors, actor)
-                idle.append(actor)
-                on_outcome(outcome)
-            now = time.monotonic()
-            for ref, (actor, task, started) in list(running.items()):
-                if now - started > backstop_s:
-                    running.pop(ref)
-                    idle.append(self._replace(ray, spec, actors, actor))
-                    on_outcome(
-                        failed_outcome(task, "timeout", "no answer from the Ray worker; killed")
-                    )
+            unplaced = [actor for actor, _ in loop.starting.values()]
+            placed = [a for a in actors if all(a is not u for u in unplaced)]
+            self._shutdown(ray, placed, unplaced)
 
     def _replace(self, ray: Any, spec: WorkerSpec, actors: list[Any], dead: Any) -> Any:
         ray.kill(dead, no_restart=True)
@@ -136,10 +113,87 @@ class RayEngine:
         return fresh
 
     @staticmethod
-    def _shutdown(ray: Any, actors: list[Any]) -> None:
+    def _shutdown(ray: Any, actors: list[Any], unplaced: list[Any]) -> None:
         try:
             ray.get([a.shutdown.remote() for a in actors], timeout=30)
         except ray.exceptions.RayError as exc:
             log.warning("Ray workers did not stop cleanly: %s", exc)
-        for actor in actors:
+        for actor in [*actors, *unplaced]:
             ray.kill(actor, no_restart=True)
+
+
+class _Loop:
+    """The state of one run of :meth:`RayEngine._loop`: idle, busy and starting actors."""
+
+    def __init__(self, ray: Any, engine: RayEngine, spec: WorkerSpec, actors: list[Any]) -> None:
+        self.ray, self.engine, self.spec, self.actors = ray, engine, spec, actors
+        self.idle = list(actors)
+        self.running: dict[Any, tuple[Any, Job, float]] = {}
+        self.starting: dict[Any, tuple[Any, float]] = {}  # ready() ref -> (actor, since)
+        # backstop only: the actor's worker enforces the real per-document limit
+        self.backstop_s = (spec.timeout_s or float("inf")) + spec.startup_timeout_s + 60.0
+
+    def hand_out(self, pending: deque[Job]) -> None:
+        while self.idle and pending:
+            actor, task = self.idle.pop(), pending.popleft()
+            self.running[actor.process.remote(task)] = (actor, task, time.monotonic())
+
+    def _lost(self, actor: Any) -> None:
+        fresh = self.engine._replace(self.ray, self.spec, self.actors, actor)
+        self.starting[fresh.ready.remote()] = (fresh, time.monotonic())
+
+    def collect(self) -> list[Outcome]:
+        """Outcomes of the jobs that ended within ``WAIT_S``; lost actors are replaced."""
+        refs = [*self.running, *self.starting]
+        ready, _ = self.ray.wait(refs, num_returns=1, timeout=WAIT_S)
+        outcomes: list[Outcome] = []
+        for ref in ready:
+            if ref in self.starting:
+                actor, _ = self.starting.pop(ref)
+                try:
+                    self.ray.get(ref)
+                    self.idle.append(actor)
+                except self.ray.exceptions.RayError:
+                    self._lost(actor)
+                continue
+            actor, task, started = self.running.pop(ref)
+            try:
+                outcome = self.ray.get(ref)
+                self.idle.append(actor)
+            except self.ray.exceptions.RayError as exc:  # the actor or its node died
+                outcome = failed_outcome(
+                    task,
+                    "crash",
+                    f"Ray worker lost: {type(exc).__name__}",
+                    seconds=time.monotonic() - started,
+                )
+                self._lost(actor)
+            outcomes.append(outcome)
+        return outcomes + self._overdue()
+
+    def _overdue(self) -> list[Outcome]:
+        now = time.monotonic()
+        outcomes = []
+        for ref, (actor, task, started) in list(self.running.items()):
+            if now - started > self.backstop_s:
+                self.running.pop(ref)
+                self._lost(actor)
+                outcomes.append(
+                    failed_outcome(task, "timeout", "no answer from the Ray worker; killed")
+                )
+        return outcomes
+
+    def check_starting(self, pending: deque[Job]) -> None:
+        """Fail where work is left, nothing runs, and no replacement got placed in time.
+
+        Raises:
+            WorkerStartError: the cluster has had no room for a worker for too long.
+        """
+        if not pending or self.running or self.idle or not self.starting:
+            return
+        oldest = min(since for _, since in self.starting.values())
+        if time.monotonic() - oldest > self.spec.startup_timeout_s:
+            raise WorkerStartError(
+                f"no Ray worker could be placed in {self.spec.startup_timeout_s:.0f} s "
+                "(the cluster has lost the nodes it needs)"
+            )

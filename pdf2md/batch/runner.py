@@ -1,10 +1,11 @@
-"""Run a batch: plan shards, skip what is done, convert the rest on an engine, commit each
-outcome atomically, complete JSONL shards, and report.
+"""Run a batch: plan shards, skip what is done, hand the rest to an engine as jobs, track
+their outcomes, and report.
 
-Exactly-once comes from the order of writes in :meth:`BatchRun.commit` (outputs, then the
-done-marker) and from shard files that are written whole once every member is finished
-(see :mod:`pdf2md.batch.state`). The engine (local pool or Ray) only converts; every write
-happens here, in the driving process.
+Exactly-once comes from the order of writes (outputs, then the done-marker; a shard's files,
+then its marker) and from names fixed by the plan (see :mod:`pdf2md.batch.commit`). Those
+writes happen in the workers, straight to OUTDIR (a local folder or an object store): the
+driver plans, hands out jobs, writes failure markers and the errors file, and never sees a
+document's text.
 """
 
 from __future__ import annotations
@@ -18,26 +19,28 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol, TextIO
 
+from pdf2md.batch.commit import RECORD_FORMATS, Job, ShardJob, shard_job, shard_rel
 from pdf2md.batch.converter import ConvertOptions
 from pdf2md.batch.inputs import DocumentRef, expand_inputs
-from pdf2md.batch.jsonl import Compression, dump_record, read_shard, shard_filename, write_shard
+from pdf2md.batch.jsonl import Compression
 from pdf2md.batch.pool import OutcomeSink
 from pdf2md.batch.progress import BatchSummary, ProgressBar
 from pdf2md.batch.shards import Shard, plan_shards
-from pdf2md.batch.state import BatchLock, DoneMarker, FailureMarker, StateDir
-from pdf2md.batch.task import Outcome, Task
+from pdf2md.batch.state import BatchLock, FailureMarker, StateDir
+from pdf2md.batch.task import DocOutput, Outcome, Task
 from pdf2md.batch.worker import WorkerSpec
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("md", "jsonl")
+FORMATS = ("md", "jsonl", "parquet")
 
 
 class Engine(Protocol):
     """Something that converts tasks and reports each outcome (local pool, Ray)."""
 
-    def run(self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
-        """Convert every task; call ``on_outcome`` in the calling process as each ends."""
+    def run(self, tasks: Sequence[Job], spec: WorkerSpec, on_outcome: OutcomeSink) -> None:
+        """Run every job, and those ``on_outcome`` returns; call it in the calling process
+        as each job ends."""
         ...
 
 
@@ -46,10 +49,12 @@ class BatchConfig:
     """Everything a batch run needs besides its engine.
 
     Attributes:
-        inputs: PDF files, folders and list files (see :mod:`pdf2md.batch.inputs`).
-        output_dir: OUTDIR; Markdown files mirror the input names below it, JSONL shards go
-            to ``OUTDIR/jsonl/``, failures to ``OUTDIR/errors.jsonl``.
-        formats: any of ``"md"``, ``"jsonl"``.
+        inputs: PDF files, folders and list files, or fsspec URLs of them (see
+            :mod:`pdf2md.batch.inputs`).
+        output_dir: OUTDIR, a path or an fsspec URL; Markdown files mirror the input names
+            below it, JSONL shards go to ``OUTDIR/jsonl/``, Parquet shards to
+            ``OUTDIR/parquet/``, failures to ``OUTDIR/errors.jsonl``.
+        formats: any of ``"md"``, ``"jsonl"``, ``"parquet"``.
         options: conversion options for every document.
         compression: JSONL shard compression.
         shard_size: documents per new shard.
@@ -58,8 +63,8 @@ class BatchConfig:
         worker: worker limits and the converter to run.
     """
 
-    inputs: tuple[Path, ...]
-    output_dir: Path
+    inputs: tuple[str | Path, ...]
+    output_dir: str | Path
     formats: frozenset[str] = frozenset({"md"})
     options: ConvertOptions = field(default_factory=ConvertOptions)
     compression: Compression = "none"
@@ -70,38 +75,40 @@ class BatchConfig:
 
 
 class BatchRun:
-    """The bookkeeping of one run: which documents to do, and committing their outcomes."""
+    """The bookkeeping of one run: which jobs to do, and counting their outcomes."""
 
     def __init__(self, config: BatchConfig, state: StateDir, shards: Sequence[Shard]) -> None:
         self.config, self.state, self.shards = config, state, shards
-        self.jsonl = "jsonl" in config.formats
+        self.record_formats = tuple(f for f in RECORD_FORMATS if f in config.formats)
         self.docs: dict[str, DocumentRef] = {d.key: d for s in shards for d in s.members}
         self.shard_of: dict[str, Shard] = {d.key: s for s in shards for d in s.members}
+        self.by_id: dict[str, Shard] = {s.shard_id: s for s in shards}
         self.remaining: dict[str, int] = {s.shard_id: 0 for s in shards}
-        self.summary = BatchSummary(total=len(self.docs), errors_path=str(state.errors_path))
+        self.previous: dict[str, tuple[str, ...]] = {}
+        self.summary = BatchSummary(total=len(self.docs), errors_path=state.errors_path)
 
-    def _shard_path(self, shard: Shard) -> Path:
-        return (
-            self.config.output_dir
-            / "jsonl"
-            / shard_filename(shard.shard_id, self.config.compression)
+    def _has_record(self, doc: DocumentRef, shard: Shard, staged: set[str]) -> bool:
+        """The record must still be somewhere to complete the shard from."""
+        if doc.key in staged:
+            return True
+        return all(
+            self.state.store.exists(shard_rel(shard.shard_id, fmt, self.config.compression))
+            for fmt in self.record_formats
         )
 
-    def _is_finished(self, doc: DocumentRef, shard: Shard) -> bool:
+    def _is_finished(self, doc: DocumentRef, shard: Shard, staged: set[str]) -> bool:
         marker = self.state.done(doc.key)
-        if marker is not None and self.config.formats <= set(marker.formats):
-            # the record must still be somewhere to complete the shard from
-            return not self.jsonl or (
-                self.state.staged_path(shard.shard_id, doc.key).exists()
-                or self._shard_path(shard).exists()
-            )
+        if marker is not None:
+            self.previous[doc.key] = marker.formats
+            if self.config.formats <= set(marker.formats):
+                return not self.record_formats or self._has_record(doc, shard, staged)
         return self.state.failure(doc.key) is not None and not self.config.retry_failed
 
-    def tasks(self) -> list[Task]:
-        """The tasks left to do; completes shards whose members are all finished already."""
-        tasks: list[Task] = []
+    def tasks(self) -> list[Job]:
+        """The jobs left to do: documents, and shards whose members are all finished already."""
+        tasks: list[Job] = []
         for shard in self.shards:
-            if self.jsonl and self.state.shard_marker(shard.shard_id) is not None:
+            if self.record_formats and self.state.shard_marker(shard.shard_id) is not None:
                 retry = self.config.retry_failed and any(
                     self.state.failure(d.key) for d in shard.members
                 )
@@ -109,30 +116,58 @@ class BatchRun:
                     self.summary.skipped += len(shard.members)
                     continue
                 self.state.unmark_shard(shard.shard_id)  # reopened: incomplete until rewritten
+            staged = self.state.staged_keys(shard.shard_id) if self.record_formats else set()
             for doc in shard.members:
-                if self._is_finished(doc, shard):
+                if self._is_finished(doc, shard, staged):
                     self.summary.skipped += 1
                 else:
                     self.remaining[shard.shard_id] += 1
-                    tasks.append(self._task(doc))
-            if self.jsonl and self.remaining[shard.shard_id] == 0:
-                self._complete_shard(shard)
+                    tasks.append(self._task(doc, shard))
+            if self.record_formats and self.remaining[shard.shard_id] == 0:
+                tasks.append(self._shard_job(shard))
         return tasks
 
-    def _task(self, doc: DocumentRef) -> Task:
+    def _task(self, doc: DocumentRef, shard: Shard) -> Task:
+        formats = set(self.config.formats) | set(self.previous.get(doc.key, ()))
         return Task(
             key=doc.key,
             path=doc.path,
             options=self.config.options,
-            want_record=self.jsonl,
+            want_record=bool(self.record_formats),
             source=self.config.source,
+            output=DocOutput(
+                url=self.state.store.url,
+                md_name=doc.name if "md" in self.config.formats else None,
+                shard_id=shard.shard_id if self.record_formats else None,
+                formats=tuple(sorted(formats)),
+            ),
         )
 
-    def commit(self, outcome: Outcome) -> None:
-        """Write one document's outputs, then its marker; complete its shard when due."""
+    def _shard_job(self, shard: Shard) -> ShardJob:
+        return shard_job(
+            self.state.store.url,
+            shard.shard_id,
+            [(d.key, d.path) for d in shard.members],
+            formats=self.record_formats,
+            compression=self.config.compression,
+        )
+
+    def commit(self, outcome: Outcome) -> list[Job]:
+        """Count one job's outcome (its worker wrote the outputs); record a failure.
+
+        Returns:
+            The shard job that became due, if any.
+
+        Raises:
+            OSError: the worker could not write to OUTDIR (the run stops; a rerun resumes).
+        """
+        if outcome.write_error is not None:
+            raise outcome.write_error.exception()
+        if outcome.key.startswith("shard:"):
+            self._shard_done(outcome)
+            return []
         doc, shard = self.docs[outcome.key], self.shard_of[outcome.key]
         if outcome.ok:
-            self._commit_success(doc, shard, outcome)
             self.summary.done += 1
             self.summary.add_methods(outcome.methods)
         else:
@@ -148,58 +183,15 @@ class BatchRun:
             self.summary.failed += 1
             log.warning("failed: %s (%s: %s)", doc.path, outcome.stage, outcome.error)
         self.remaining[shard.shard_id] -= 1
-        if self.jsonl and self.remaining[shard.shard_id] == 0:
-            self._complete_shard(shard)
+        if self.record_formats and self.remaining[shard.shard_id] == 0:
+            return [self._shard_job(shard)]
+        return []
 
-    def _commit_success(self, doc: DocumentRef, shard: Shard, outcome: Outcome) -> None:
-        if "md" in self.config.formats:
-            self.state.write(
-                self.config.output_dir / f"{doc.name}.md", outcome.markdown.encode("utf-8")
-            )
-        if self.jsonl:
-            assert outcome.record is not None, "a JSONL batch needs records"
-            self.state.write(
-                self.state.staged_path(shard.shard_id, doc.key), dump_record(outcome.record)
-            )
-        previous = self.state.done(doc.key)
-        formats = set(self.config.formats) | set(previous.formats if previous else ())
-        self.state.mark_done(
-            DoneMarker(
-                key=doc.key,
-                path=doc.path,
-                sha256=outcome.sha256,
-                formats=tuple(sorted(formats)),
-                pages=outcome.pages,
-                methods=outcome.methods,
-                status=outcome.status,
-            )
-        )
-
-    def _complete_shard(self, shard: Shard) -> None:
-        """Write the shard's JSONL file whole, then its marker, then drop the staged records."""
-        path = self._shard_path(shard)
-        old: dict[tuple[str, str], bytes] | None = None
-        lines: list[bytes] = []
-        for doc in shard.members:
-            marker = self.state.done(doc.key)
-            if marker is None:
-                continue  # failed: it is in errors.jsonl, not in the shard
-            staged = self.state.staged_path(shard.shard_id, doc.key)
-            if staged.exists():
-                lines.append(staged.read_bytes())
-                continue
-            if old is None:  # a reopened shard: records of earlier runs live in its old file
-                old = {
-                    (r["id"], r["metadata"]["path"]): dump_record(r)
-                    for r in (read_shard(path) if path.exists() else [])
-                }
-            lines.append(old[(marker.sha256, doc.path)])
-        count = write_shard(
-            path, lines, compression=self.config.compression, tmp_dir=self.state.tmp
-        )
-        self.state.mark_shard(shard.shard_id, {"file": path.name, "documents": count})
-        self.state.clear_staged(shard.shard_id)
-        self.summary.shards_written += 1
+    def _shard_done(self, outcome: Outcome) -> None:
+        if outcome.ok:
+            self.summary.shards_written += 1
+        else:  # its staged records stay; the next run writes the shard
+            log.warning("shard %s not written (%s: %s)", outcome.key, outcome.stage, outcome.error)
 
 
 def _worker_spec(config: BatchConfig, state: StateDir) -> WorkerSpec:
@@ -208,8 +200,9 @@ def _worker_spec(config: BatchConfig, state: StateDir) -> WorkerSpec:
     )
     if not spec.python_path:
         spec = replace(spec, python_path=tuple(p or os.getcwd() for p in sys.path))
-    if spec.log_path is None:
-        spec = replace(spec, log_path=str(state.root / "workers.log"))
+    root = state.local_root()
+    if spec.log_path is None and root is not None:
+        spec = replace(spec, log_path=str(root / "workers.log"))
     return spec
 
 
@@ -236,18 +229,20 @@ def run_batch(
             f"formats must be a non-empty subset of {FORMATS}, got {sorted(config.formats)}"
         )
     state = StateDir(config.output_dir)
-    lock = BatchLock(state.root)
+    lock = _lock(state)
     lock.acquire()  # before prepare(): it clears scratch files a running batch may be writing
     try:
         state.prepare()
         shards = plan_shards(state, expand_inputs(config.inputs), config.shard_size)
         run = BatchRun(config, state, shards)
         tasks = run.tasks()
-        bar = ProgressBar(len(tasks), progress)
+        bar = ProgressBar(sum(isinstance(t, Task) for t in tasks), progress)
 
-        def on_outcome(outcome: Outcome) -> None:
-            run.commit(outcome)
-            bar.advance(pages=outcome.pages, failed=not outcome.ok)
+        def on_outcome(outcome: Outcome) -> list[Job]:
+            follow_ups = run.commit(outcome)
+            if not outcome.key.startswith("shard:"):
+                bar.advance(pages=outcome.pages, failed=not outcome.ok)
+            return follow_ups
 
         try:
             engine.run(tasks, _worker_spec(config, state), on_outcome)
@@ -258,6 +253,21 @@ def run_batch(
         lock.release()
     run.summary.seconds = time.monotonic() - started
     return run.summary
+
+
+class _Lock(Protocol):
+    def acquire(self) -> None: ...
+    def release(self) -> None: ...
+
+
+def _lock(state: StateDir) -> _Lock:
+    """The kernel lock for a local OUTDIR, a run claim on an object store."""
+    root = state.local_root()
+    if root is not None:
+        return BatchLock(root)
+    from pdf2md.batch.claim import RunClaim
+
+    return RunClaim(state.store)
 
 
 def _rewrite_errors(state: StateDir) -> None:

@@ -34,11 +34,12 @@ def shard_id(number: int) -> str:
 
 
 def _read_plan(state: StateDir) -> dict[str, list[DocumentRef]]:
-    path = state.root / PLAN_FILENAME
     plan: dict[str, list[DocumentRef]] = {}
-    if not path.exists():
+    try:
+        text = state.store.read(f"{state.root}/{PLAN_FILENAME}").decode("utf-8")
+    except FileNotFoundError:
         return plan
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if line.strip():
             row = json.loads(line)
             plan.setdefault(row["shard"], []).append(
@@ -53,7 +54,7 @@ def _write_plan(state: StateDir, plan: dict[str, list[DocumentRef]]) -> None:
         for sid, docs in plan.items()
         for d in docs
     ]
-    state.write(state.root / PLAN_FILENAME, ("\n".join(rows) + "\n").encode("utf-8"))
+    state.write(f"{state.root}/{PLAN_FILENAME}", ("\n".join(rows) + "\n").encode("utf-8"))
 
 
 def plan_shards(state: StateDir, documents: Sequence[DocumentRef], shard_size: int) -> list[Shard]:

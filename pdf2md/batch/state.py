@@ -18,6 +18,7 @@ replaced atomically); a kill after means it is skipped.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -26,7 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pdf2md.batch.atomic import clear_tmp, write_atomic
+from pdf2md.batch.atomic import clear_tmp
+from pdf2md.batch.store import LocalStore, Store, open_store
 from pdf2md.errors import Pdf2mdError
 
 try:
@@ -115,65 +117,83 @@ class BatchLock:
 
 
 class StateDir:
-    """Reads and writes the state folder of one OUTDIR."""
+    """Reads and writes the state folder of one OUTDIR (a local folder or a :class:`Store`).
 
-    def __init__(self, output_dir: Path) -> None:
-        self.output_dir = output_dir
-        self.root = output_dir / STATE_DIRNAME
-        self.tmp = self.root / "tmp"
-        self.errors_path = output_dir / ERRORS_FILENAME
+    Paths are relative to OUTDIR (``.pdf2md-batch/done/ab/<key>.json``).
+    """
+
+    def __init__(self, output: Path | str | Store) -> None:
+        self.store: Store = output if not isinstance(output, (str, Path)) else open_store(output)
+        self.root = STATE_DIRNAME
+        self.errors_rel = ERRORS_FILENAME
+
+    @property
+    def errors_path(self) -> str:
+        """Where the errors file is, as it may be printed."""
+        return self.store.display(self.errors_rel)
+
+    def local_root(self) -> Path | None:
+        """The state folder's local path, or ``None`` on an object store."""
+        return self.store.path(self.root) if isinstance(self.store, LocalStore) else None
 
     def prepare(self) -> None:
-        """Create the folders and clear leftovers of interrupted writes."""
+        """Create the folders and clear leftovers of interrupted writes (local OUTDIRs)."""
+        root = self.local_root()
+        if root is None:
+            return  # object stores have no folders and no temporary files
         for sub in ("done", "failed", "staged", "shards", "tmp"):
-            (self.root / sub).mkdir(parents=True, exist_ok=True)
-        removed = clear_tmp(self.tmp)
+            (root / sub).mkdir(parents=True, exist_ok=True)
+        removed = clear_tmp(root / "tmp")
         if removed:
             log.info("removed %d unfinished temporary files of an interrupted run", removed)
 
-    def write(self, path: Path, data: bytes) -> None:
+    def write(self, rel: str, data: bytes) -> None:
         """Write any file of this OUTDIR atomically."""
-        write_atomic(path, data, self.tmp)
+        self.store.write(rel, data)
+
+    def _read_json(self, rel: str) -> Any:
+        try:
+            return json.loads(self.store.read(rel))
+        except FileNotFoundError:
+            return None
 
     # -- per-document markers -------------------------------------------------------------
 
-    def _done_path(self, key: str) -> Path:
-        return self.root / "done" / key[:2] / f"{key}.json"
+    def _done_path(self, key: str) -> str:
+        return f"{self.root}/done/{key[:2]}/{key}.json"
 
-    def _failed_path(self, key: str) -> Path:
-        return self.root / "failed" / f"{key}.json"
+    def _failed_path(self, key: str) -> str:
+        return f"{self.root}/failed/{key}.json"
 
     def done(self, key: str) -> DoneMarker | None:
         """The done-marker of ``key``, or ``None`` where the document is not done."""
-        try:
-            data = json.loads(self._done_path(key).read_bytes())
-        except FileNotFoundError:
+        data = self._read_json(self._done_path(key))
+        if data is None:
             return None
         data["formats"] = tuple(data["formats"])
         return DoneMarker(**data)
 
     def failure(self, key: str) -> FailureMarker | None:
         """The failure marker of ``key``, or ``None``."""
-        try:
-            return FailureMarker(**json.loads(self._failed_path(key).read_bytes()))
-        except FileNotFoundError:
-            return None
+        data = self._read_json(self._failed_path(key))
+        return None if data is None else FailureMarker(**data)
 
     def mark_done(self, marker: DoneMarker) -> None:
         """Record a document as done (call only after its outputs are in place)."""
         self.write(self._done_path(marker.key), _dump(asdict(marker)))
-        self._failed_path(marker.key).unlink(missing_ok=True)
+        self.store.delete(self._failed_path(marker.key))
 
     def mark_failed(self, marker: FailureMarker) -> None:
-        """Record a failure and append it to the live errors file."""
+        """Record a failure and append it to the live errors file (local OUTDIRs)."""
         self.write(self._failed_path(marker.key), _dump(asdict(marker)))
-        with self.errors_path.open("ab") as handle:
-            handle.write(_dump(asdict(marker)))
+        self.store.append(self.errors_rel, _dump(asdict(marker)))
 
     def failures(self) -> Iterator[FailureMarker]:
         """Every recorded failure of documents that are not done since, sorted by key."""
-        for path in sorted((self.root / "failed").glob("*.json")):
-            marker = FailureMarker(**json.loads(path.read_bytes()))
+        for name in self.store.names(f"{self.root}/failed"):
+            if not name.endswith(".json"):
+                continue
+            marker = FailureMarker(**json.loads(self.store.read(f"{self.root}/failed/{name}")))
             if self.done(marker.key) is None:
                 yield marker
 
@@ -184,37 +204,39 @@ class StateDir:
         documents that succeeded on a retry, and a torn last line left by a kill.
         """
         lines = [_dump(asdict(marker)) for marker in self.failures()]
-        self.write(self.errors_path, b"".join(lines))
+        if lines or self.store.exists(self.errors_rel) or self.store.is_local:
+            self.write(self.errors_rel, b"".join(lines))
         return len(lines)
 
     # -- JSONL staging and shard markers ---------------------------------------------------
 
-    def staged_path(self, shard_id: str, key: str) -> Path:
-        """Where a finished document's JSONL record waits for the rest of its shard."""
-        return self.root / "staged" / shard_id / f"{key}.json"
+    def staged_path(self, shard_id: str, key: str) -> str:
+        """Where a finished document's record waits for the rest of its shard."""
+        return f"{self.root}/staged/{shard_id}/{key}.json"
+
+    def staged_keys(self, shard_id: str) -> set[str]:
+        """Keys of the records staged for ``shard_id`` (one listing)."""
+        names = self.store.names(f"{self.root}/staged/{shard_id}")
+        return {n[: -len(".json")] for n in names if n.endswith(".json")}
 
     def shard_marker(self, shard_id: str) -> dict[str, Any] | None:
-        """The marker of a complete JSONL shard, or ``None``."""
-        try:
-            data: dict[str, Any] = json.loads(
-                (self.root / "shards" / f"{shard_id}.json").read_bytes()
-            )
-        except FileNotFoundError:
-            return None
+        """The marker of a complete shard, or ``None``."""
+        data: dict[str, Any] | None = self._read_json(f"{self.root}/shards/{shard_id}.json")
         return data
 
     def mark_shard(self, shard_id: str, info: Mapping[str, Any]) -> None:
-        """Record a shard's JSONL file as complete."""
-        self.write(self.root / "shards" / f"{shard_id}.json", _dump(dict(info)))
+        """Record a shard's files as complete."""
+        self.write(f"{self.root}/shards/{shard_id}.json", _dump(dict(info)))
 
     def clear_staged(self, shard_id: str) -> None:
-        """Delete a shard's staged records once its file and marker are written."""
-        folder = self.root / "staged" / shard_id
-        if folder.is_dir():
-            for entry in folder.iterdir():
-                entry.unlink(missing_ok=True)
-            folder.rmdir()
+        """Delete a shard's staged records once its files and marker are written."""
+        for key in self.staged_keys(shard_id):
+            self.store.delete(self.staged_path(shard_id, key))
+        root = self.local_root()
+        if root is not None:
+            with contextlib.suppress(OSError):  # not empty: a straggler wrote again
+                (root / "staged" / shard_id).rmdir()
 
     def unmark_shard(self, shard_id: str) -> None:
         """Mark a shard incomplete again (before documents of it are converted anew)."""
-        (self.root / "shards" / f"{shard_id}.json").unlink(missing_ok=True)
+        self.store.delete(f"{self.root}/shards/{shard_id}.json")

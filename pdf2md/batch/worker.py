@@ -5,7 +5,7 @@ The child is started with ``python -m pdf2md.batch.child`` (not ``multiprocessin
 it works the same under the local pool and inside a Ray actor. Parent and child speak over
 two pipes with :class:`multiprocessing.connection.Connection` framing: the child sends
 ``("ready", pid)`` once the converter is imported, then one ``("outcome", Outcome)`` per
-:class:`~pdf2md.batch.task.Task`; ``None`` asks it to exit. The child's stdout is discarded
+job (:class:`~pdf2md.batch.commit.Job`); ``None`` asks it to exit. The child's stdout is discarded
 and its stderr goes to the batch's worker log, so a noisy library cannot corrupt the
 protocol or the progress bar.
 
@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import IO, Any
 
+from pdf2md.batch.commit import Job, JobRunner
 from pdf2md.batch.converter import (
     DEFAULT_CONVERTER,
     DEFAULT_WARM_UP,
@@ -40,7 +41,7 @@ from pdf2md.batch.converter import (
     load_converter,
 )
 from pdf2md.batch.language import detect_language
-from pdf2md.batch.task import Outcome, Task, failed_outcome, process_document
+from pdf2md.batch.task import Outcome, failed_outcome
 from pdf2md.batch.threads import limit_onnx_threads
 from pdf2md.errors import ConfigError, Pdf2mdError
 
@@ -158,7 +159,7 @@ class WorkerProcess:
     def __init__(self, spec: WorkerSpec, cpus: frozenset[int] | None = None) -> None:
         self.spec = spec
         self.cpus = cpus
-        self.task: Task | None = None
+        self.task: Job | None = None
         self.tasks_done = 0
         self.ready = False
         self._start()
@@ -196,7 +197,7 @@ class WorkerProcess:
         """Ready and not working on a task."""
         return self.ready and self.task is None
 
-    def submit(self, task: Task) -> None:
+    def submit(self, task: Job) -> None:
         """Hand a task to an idle worker."""
         assert self.is_idle, "submit() needs an idle worker"
         self.task = task
@@ -306,7 +307,7 @@ class WorkerProcess:
         if not self.conn_in.closed:
             self.kill()
 
-    def run_blocking(self, task: Task, poll_s: float = 0.25) -> Outcome:
+    def run_blocking(self, task: Job, poll_s: float = 0.25) -> Outcome:
         """Run one task to its end, enforcing the limits; restarts the child as needed.
 
         This is what a Ray actor calls (the local pool multiplexes instead).
@@ -353,6 +354,7 @@ def _serve(conn_in: Connection, conn_out: Connection, args: argparse.Namespace) 
         conn_out.send(("fatal", str(exc)))
         return 2
     conn_out.send(("ready", os.getpid()))
+    run_job = JobRunner(converter)
     while True:
         try:
             task: Any = conn_in.recv()
@@ -360,7 +362,7 @@ def _serve(conn_in: Connection, conn_out: Connection, args: argparse.Namespace) 
             return 0
         if task is None:
             return 0
-        conn_out.send(("outcome", process_document(task, converter)))
+        conn_out.send(("outcome", run_job(task)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,8 @@ import pymupdf
 from pdf2md.batch.atomic import TMP_SUFFIX
 from pdf2md.batch.converter import load_converter
 from pdf2md.batch.jsonl import read_shard
-from pdf2md.batch.task import Outcome, Task, process_document
+from pdf2md.batch.commit import Job, JobRunner
+from pdf2md.batch.task import Outcome, Task
 from pdf2md.batch.worker import WorkerSpec
 
 HANG_TOKEN = "PDF2MD-TEST-HANG-7f3a"
@@ -85,18 +87,21 @@ def build_corpus(root: Path, *, good: int = 6, hang: bool = True) -> Corpus:
 
 
 class InProcessEngine:
-    """An engine that converts in the test process (no workers): fast runner tests."""
+    """An engine that runs jobs in the test process (no workers): fast runner tests."""
 
     def __init__(self) -> None:
         self.converted: list[str] = []
 
     def run(
-        self, tasks: Sequence[Task], spec: WorkerSpec, on_outcome: Callable[[Outcome], None]
+        self, tasks: Sequence[Job], spec: WorkerSpec, on_outcome: Callable[[Outcome], Sequence[Job]]
     ) -> None:
-        converter = load_converter(spec.converter)
-        for task in tasks:
-            self.converted.append(task.path)
-            on_outcome(process_document(task, converter))
+        run_job = JobRunner(load_converter(spec.converter))
+        pending = deque(tasks)
+        while pending:
+            task = pending.popleft()
+            if isinstance(task, Task):
+                self.converted.append(task.path)
+            pending.extend(on_outcome(run_job(task)))
 
 
 def sha256_of(path: Path) -> str:

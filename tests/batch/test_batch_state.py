@@ -29,12 +29,13 @@ def test_markers_and_errors_file(tmp_path: Path) -> None:
     state.mark_failed(FailureMarker("k1", "/x/1.pdf", "timeout", "killed"))
     state.mark_failed(FailureMarker("k2", "/x/2.pdf", "source", "corrupt"))
     state.mark_failed(FailureMarker("k2", "/x/2.pdf", "source", "corrupt"))  # a rerun
-    with state.errors_path.open("ab") as handle:
+    errors = tmp_path / "errors.jsonl"
+    with errors.open("ab") as handle:
         handle.write(b'{"torn line')  # a kill in the middle of an append
     state.mark_done(DoneMarker("k1", "/x/1.pdf", "ab", ("md",), 3, {"text-layer": 3}))
     assert state.failure("k1") is None and state.done("k1") == DoneMarker(
         "k1", "/x/1.pdf", "ab", ("md",), 3, {"text-layer": 3}
     )
     assert state.rewrite_errors() == 1
-    assert state.errors_path.read_text().count("\n") == 1
-    assert '"key": "k2"' in state.errors_path.read_text()
+    assert errors.read_text().count("\n") == 1
+    assert '"key": "k2"' in errors.read_text()
