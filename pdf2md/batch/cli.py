@@ -14,8 +14,8 @@ from pdf2md.batch.converter import DEFAULT_CONVERTER, DEFAULT_WARM_UP, ConvertOp
 from pdf2md.batch.jsonl import Compression
 from pdf2md.batch.runner import BatchConfig, Engine, run_batch
 from pdf2md.batch.state import OutputLocked
-from pdf2md.batch.worker import WorkerSpec, WorkerStartError
 from pdf2md.batch.store import is_url
+from pdf2md.batch.worker import WorkerSpec, WorkerStartError
 from pdf2md.errors import Pdf2mdError
 from pdf2md.urls import redact_text, redact_url
 

@@ -26,7 +26,9 @@ from typing import Any
 from pdf2md.batch.converter import Converter
 from pdf2md.batch.jsonl import Compression, decode_shard, dump_record, encode_shard, shard_filename
 from pdf2md.batch.state import DoneMarker, StateDir
+from pdf2md.batch.store import is_url
 from pdf2md.batch.task import DocOutput, Outcome, Task, WriteError, failed_outcome, process_document
+from pdf2md.urls import redact_url
 
 RECORD_FORMATS = ("jsonl", "parquet")
 
@@ -107,7 +109,7 @@ def _shard_lines(state: StateDir, job: ShardJob) -> list[bytes]:
     staged = state.staged_keys(job.shard_id)
     old: dict[tuple[str, str], bytes] | None = None
     lines: list[bytes] = []
-    for key, path in job.members:
+    for key, _ in job.members:
         marker = state.done(key)
         if marker is None:
             continue  # failed: it is in errors.jsonl, not in the shard
@@ -116,15 +118,9 @@ def _shard_lines(state: StateDir, job: ShardJob) -> list[bytes]:
             continue
         if old is None:
             old = _old_records(state, job)
-        record_path = marker.path if "://" not in marker.path else _record_path(marker.path)
+        record_path = redact_url(marker.path) if is_url(marker.path) else marker.path
         lines.append(old[(marker.sha256, record_path)])
     return lines
-
-
-def _record_path(url: str) -> str:
-    from pdf2md.urls import redact_url
-
-    return redact_url(url)
 
 
 def complete_shard(state: StateDir, job: ShardJob) -> int:

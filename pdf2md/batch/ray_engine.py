@@ -24,8 +24,8 @@ from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
-from pdf2md.batch.pool import OutcomeSink, RetryOnce
 from pdf2md.batch.commit import Job
+from pdf2md.batch.pool import OutcomeSink, RetryOnce
 from pdf2md.batch.task import Outcome, failed_outcome
 from pdf2md.batch.worker import WorkerProcess, WorkerSpec, WorkerStartError
 from pdf2md.errors import BackendUnavailable

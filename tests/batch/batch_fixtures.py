@@ -13,9 +13,9 @@ from typing import Any
 import pymupdf
 
 from pdf2md.batch.atomic import TMP_SUFFIX
+from pdf2md.batch.commit import Job, JobRunner
 from pdf2md.batch.converter import load_converter
 from pdf2md.batch.jsonl import read_shard
-from pdf2md.batch.commit import Job, JobRunner
 from pdf2md.batch.task import Outcome, Task
 from pdf2md.batch.worker import WorkerSpec
 

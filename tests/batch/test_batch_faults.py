@@ -3,7 +3,6 @@ and a full disk while writing outputs (issue 16)."""
 
 from __future__ import annotations
 
-import errno
 import os
 import signal
 import subprocess

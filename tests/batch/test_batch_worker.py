@@ -42,7 +42,7 @@ def test_pool_survives_hang_memory_hog_and_crash(tmp_path: Path) -> None:
     docs = {name: _write(tmp_path / f"{name}.txt", text) for name, text in texts.items()}
     outcomes: dict[str, Outcome] = {}
     LocalPool(2).run(
-        [_task(p) for p in docs.values()], SPEC, lambda o: outcomes.setdefault(o.key, o)
+        [_task(p) for p in docs.values()], SPEC, lambda o: outcomes.setdefault(o.key, o) and None
     )
     assert set(outcomes) == set(docs)
     assert (outcomes["hang"].stage, outcomes["hang"].ok) == ("timeout", False)
