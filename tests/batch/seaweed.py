@@ -87,7 +87,8 @@ def seaweed_s3(workdir: Path) -> Iterator[S3Server]:
     )
     master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc = _free_ports(8)
     cmd = [
-        binary, f"-logdir={workdir}", "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+        binary, f"-logdir={workdir}", "server", f"-dir={data}",
+        "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         f"-master.port={master}", f"-master.port.grpc={master_grpc}",
         f"-volume.port={volume}", f"-volume.port.grpc={volume_grpc}", "-volume.max=20",
         f"-filer.port={filer}", f"-filer.port.grpc={filer_grpc}",
