@@ -69,8 +69,14 @@ def _free_port(ip: str) -> int:
 
 
 def _node_ports(ip: str) -> list[str]:
-    names = ("node-manager-port", "object-manager-port", "dashboard-agent-listen-port",
-             "dashboard-agent-grpc-port", "runtime-env-agent-port", "metrics-export-port")  # fmt: skip
+    names = (
+        "node-manager-port",
+        "object-manager-port",
+        "dashboard-agent-listen-port",
+        "dashboard-agent-grpc-port",
+        "runtime-env-agent-port",
+        "metrics-export-port",
+    )
     return [f"--{name}={_free_port(ip)}" for name in names]
 
 
