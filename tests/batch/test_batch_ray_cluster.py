@@ -114,6 +114,7 @@ def test_losing_a_node_mid_run_loses_and_duplicates_nothing(
             ray.shutdown()
         assert cluster.second_raylet_pid() is None, "the second node was not killed"
     assert "replaced a lost Ray worker" in caplog.text
+    assert "trying it once more" in caplog.text  # its document was redone on the head node
     assert (summary.done, summary.failed) == (DOCS, 0)
     store = open_store(out)
     ids = [
