@@ -6,12 +6,14 @@ Layout below OUTDIR (``.pdf2md-batch`` is the state folder)::
     .pdf2md-batch/plan.jsonl          the shard plan (see pdf2md.batch.shards)
     .pdf2md-batch/done/ab/<key>.json  done-marker: written after the document's outputs
     .pdf2md-batch/failed/<key>.json   failure marker with the error
-    .pdf2md-batch/staged/<shard>/<key>.json   a JSONL record waiting for its shard to complete
-    .pdf2md-batch/shards/<shard>.json shard marker: the shard's JSONL file is complete
-    .pdf2md-batch/tmp/                scratch for atomic writes, cleared at start
-    .pdf2md-batch/lock                held (flock) by the one batch running on this OUTDIR
+    .pdf2md-batch/staged/<shard>/<key>.json   a record waiting for its shard to complete
+    .pdf2md-batch/shards/<shard>.json shard marker: the shard's JSONL/Parquet files are complete
+    .pdf2md-batch/tmp/                scratch for atomic writes, cleared at start (local)
+    .pdf2md-batch/lock                held (flock) by the one batch running on a local OUTDIR
+    .pdf2md-batch/claim.json          the run claim on an object store (pdf2md.batch.claim)
 
-Every file here is written atomically. The order of writes gives exactly-once: outputs first,
+OUTDIR is a :class:`~pdf2md.batch.store.Store`: a local folder or an fsspec URL. Every file
+here is written atomically. The order of writes gives exactly-once: outputs first,
 then the marker. A kill before the marker means the document is redone (and its outputs
 replaced atomically); a kill after means it is skipped.
 """

@@ -5,9 +5,9 @@ The child is started with ``python -m pdf2md.batch.child`` (not ``multiprocessin
 it works the same under the local pool and inside a Ray actor. Parent and child speak over
 two pipes with :class:`multiprocessing.connection.Connection` framing: the child sends
 ``("ready", pid)`` once the converter is imported, then one ``("outcome", Outcome)`` per
-job (:class:`~pdf2md.batch.commit.Job`); ``None`` asks it to exit. The child's stdout is discarded
-and its stderr goes to the batch's worker log, so a noisy library cannot corrupt the
-protocol or the progress bar.
+job (:class:`~pdf2md.batch.commit.Job`), whose outputs the child has written to OUTDIR
+itself; ``None`` asks it to exit. The child's stdout is discarded and its stderr goes to
+the batch's worker log, so a noisy library cannot corrupt the protocol or the progress bar.
 
 The parent enforces the limits: a document still running at its deadline, or a child whose
 resident memory passes the bound, is killed (SIGKILL) and recorded as a ``timeout`` or
