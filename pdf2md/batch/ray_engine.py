@@ -33,6 +33,7 @@ from pdf2md.errors import BackendUnavailable
 log = logging.getLogger(__name__)
 
 WAIT_S = 1.0
+DEPTH = 2  # jobs handed to an actor at once (see _Loop)
 
 
 class DocumentActor:
@@ -123,43 +124,65 @@ class RayEngine:
 
 
 class _Loop:
-    """The state of one run of :meth:`RayEngine._loop`: idle, busy and starting actors."""
+    """The state of one run of :meth:`RayEngine.run`: free slots, running and starting actors.
+
+    Each actor has ``DEPTH`` slots: it is handed its next job while it still runs one, so it
+    never waits for the round trip to the driver between documents (Ray runs an actor's
+    calls one after the other). A job queued behind one that kills its actor fails with it
+    as a ``crash`` and is retried like it.
+    """
 
     def __init__(self, ray: Any, engine: RayEngine, spec: WorkerSpec, actors: list[Any]) -> None:
         self.ray, self.engine, self.spec, self.actors = ray, engine, spec, actors
-        self.idle = list(actors)
+        self.idle = [actor for actor in actors for _ in range(DEPTH)]
         self.running: dict[Any, tuple[Any, Job, float]] = {}
         self.starting: dict[Any, tuple[Any, float]] = {}  # ready() ref -> (actor, since)
+        self.dead: list[Any] = []
         # backstop only: the actor's worker enforces the real per-document limit
-        self.backstop_s = (spec.timeout_s or float("inf")) + spec.startup_timeout_s + 60.0
+        limit = (spec.timeout_s or float("inf")) * DEPTH
+        self.backstop_s = limit + spec.startup_timeout_s + 60.0
 
     def hand_out(self, pending: deque[Job]) -> None:
         while self.idle and pending:
-            actor, task = self.idle.pop(), pending.popleft()
+            actor, task = self.idle.pop(0), pending.popleft()
             self.running[actor.process.remote(task)] = (actor, task, time.monotonic())
 
+    def _is_dead(self, actor: Any) -> bool:
+        return any(actor is dead for dead in self.dead)
+
     def _lost(self, actor: Any) -> None:
+        if self._is_dead(actor):
+            return  # its other slot's job failed too; it is replaced already
+        self.dead.append(actor)
+        self.idle = [a for a in self.idle if a is not actor]
         fresh = self.engine._replace(self.ray, self.spec, self.actors, actor)
         self.starting[fresh.ready.remote()] = (fresh, time.monotonic())
 
+    def _ready_refs(self) -> list[Any]:
+        refs = [*self.running, *self.starting]
+        ready, rest = self.ray.wait(refs, num_returns=1, timeout=WAIT_S)
+        if ready and rest:  # take every other one that is ready too
+            more, _ = self.ray.wait(rest, num_returns=len(rest), timeout=0)
+            ready = [*ready, *more]
+        return list(ready)
+
     def collect(self) -> list[Outcome]:
         """Outcomes of the jobs that ended within ``WAIT_S``; lost actors are replaced."""
-        refs = [*self.running, *self.starting]
-        ready, _ = self.ray.wait(refs, num_returns=1, timeout=WAIT_S)
         outcomes: list[Outcome] = []
-        for ref in ready:
+        for ref in self._ready_refs():
             if ref in self.starting:
                 actor, _ = self.starting.pop(ref)
                 try:
                     self.ray.get(ref)
-                    self.idle.append(actor)
+                    self.idle.extend([actor] * DEPTH)
                 except self.ray.exceptions.RayError:
                     self._lost(actor)
                 continue
             actor, task, started = self.running.pop(ref)
             try:
                 outcome = self.ray.get(ref)
-                self.idle.append(actor)
+                if not self._is_dead(actor):
+                    self.idle.append(actor)
             except self.ray.exceptions.RayError as exc:  # the actor or its node died
                 outcome = failed_outcome(
                     task,
