@@ -61,23 +61,30 @@ def _processes() -> Iterator[tuple[int, list[str]]]:
             yield int(entry.name), [a.decode(errors="replace") for a in raw.split(b"\0") if a]
 
 
-def _free_port(ip: str) -> int:
-    with socket.socket() as sock:
-        sock.bind((ip, 0))
-        port: int = sock.getsockname()[1]
-        return port
+def _free_ports(ip: str, count: int) -> list[int]:
+    """``count`` distinct free ports (all bound at once, so none is handed out twice)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind((ip, 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
-def _node_ports(ip: str) -> list[str]:
-    names = (
-        "node-manager-port",
-        "object-manager-port",
-        "dashboard-agent-listen-port",
-        "dashboard-agent-grpc-port",
-        "runtime-env-agent-port",
-        "metrics-export-port",
-    )
-    return [f"--{name}={_free_port(ip)}" for name in names]
+_PORT_OPTIONS = (
+    "node-manager-port",
+    "object-manager-port",
+    "dashboard-agent-listen-port",
+    "dashboard-agent-grpc-port",
+    "runtime-env-agent-port",
+    "metrics-export-port",
+)
+
+
+def _port_options(ports: list[int]) -> list[str]:
+    return [f"--{name}={port}" for name, port in zip(_PORT_OPTIONS, ports)]
 
 
 def _ray_start(args: list[str], env: Mapping[str, str]) -> int:
@@ -115,14 +122,18 @@ def two_node_cluster(env: Mapping[str, str]) -> Iterator[RayCluster]:
     env = {**env, **FAST_FAILURE, "RAY_AUTH_MODE": "disabled"}
     workdir = Path(tempfile.mkdtemp(prefix="pdf2md-ray-", dir="/tmp"))
     head_dir, second_dir = workdir / "h", workdir / "w"
-    port = _free_port(HEAD_IP)
+    # one batch of distinct ports for both nodes: some components listen on every address
+    free = _free_ports(HEAD_IP, 2 * len(_PORT_OPTIONS) + 2)
+    port, dashboard = free[:2]
+    head_ports = _port_options(free[2 : 2 + len(_PORT_OPTIONS)])
+    second_ports = _port_options(free[2 + len(_PORT_OPTIONS) :])
     sessions: list[int] = []
     try:
         sessions.append(
             _ray_start(
                 ["--head", f"--node-ip-address={HEAD_IP}", f"--port={port}", "--num-cpus=1",
                  f"--temp-dir={head_dir}", "--include-dashboard=false",
-                 f"--dashboard-port={_free_port(HEAD_IP)}", *_node_ports(HEAD_IP)],
+                 f"--dashboard-port={dashboard}", *head_ports],
                 env,
             )
         )  # fmt: skip
@@ -130,8 +141,7 @@ def two_node_cluster(env: Mapping[str, str]) -> Iterator[RayCluster]:
         sessions.append(
             _ray_start(
                 [f"--address={address}", f"--node-ip-address={SECOND_IP}", "--num-cpus=1",
-                 '--resources={"second": 1}', f"--temp-dir={second_dir}",
-                 *_node_ports(SECOND_IP)],
+                 '--resources={"second": 1}', f"--temp-dir={second_dir}", *second_ports],
                 env,
             )
         )  # fmt: skip
