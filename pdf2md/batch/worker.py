@@ -41,8 +41,8 @@ from pdf2md.batch.converter import (
 )
 from pdf2md.batch.language import detect_language
 from pdf2md.batch.task import Outcome, Task, failed_outcome, process_document
-from pdf2md.batch.threads import limit_onnx_threads
 from pdf2md.errors import ConfigError, Pdf2mdError
+from pdf2md.onnx_env import limit_onnx_threads
 
 
 class WorkerStartError(Pdf2mdError):
