@@ -19,6 +19,7 @@ import typer
 from pdf2md import __version__
 from pdf2md.cli_io import OutputError, StagedFolder, write_atomic, write_stream
 from pdf2md.errors import Pdf2mdError
+from pdf2md.page_pool import available_cores
 from pdf2md.page_ranges import PageRanges, parse_page_ranges
 from pdf2md.urls import redact_url
 
@@ -187,6 +188,15 @@ def convert_command(
         ),
     ] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only errors.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-j",
+            min=0,
+            help="Processes that share the pages (0: one per core; documents of 4 pages or more).",
+        ),
+    ] = 0,
 ) -> None:
     """Convert one PDF to Markdown (or JSON).
 
@@ -196,6 +206,11 @@ def convert_command(
     Exit status: 0 converted (warnings may be printed), 1 the document failed, 2 a usage or
     configuration error (bad option, unknown profile, missing OCR language).
     """
+    workers = workers or available_cores()
+    if workers > 1:  # before pymupdf's import builds its model: one thread per process
+        from pdf2md.onnx_env import limit_onnx_threads
+
+        limit_onnx_threads(1)
     from pdf2md.pipeline import convert
     from pdf2md.profile import resolve_profile
     from pdf2md.render.json import render_json
@@ -246,6 +261,7 @@ def convert_command(
             image_link_prefix=_image_link_prefix(images_dir, output) if images_dir else None,
             strict=strict,
             timeout_s=timeout,
+            workers=workers,
         )
         if result.status == "failed" or result.document is None:
             raise _fail(result.errors[0].message if result.errors else "conversion failed")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -52,3 +53,35 @@ def quiet_onnxruntime() -> None:
     disable = getattr(onnxruntime, "disable_telemetry_events", None)
     if callable(disable):
         disable()
+
+
+# Threads: ONNX Runtime sizes its default thread pool to the machine and pins each pool thread to
+# a core of its own, whatever cores the process was given, so two processes that share the
+# cores (pinned batch workers, the page helpers of one conversion) would fight over every core.
+def limit_onnx_threads(threads: int) -> bool:
+    """Make every ONNX Runtime session created from now on in this process use ``threads``
+    intra-op threads and one inter-op thread. Returns False where onnxruntime is missing.
+
+    Only for process entry points (a batch worker, a page helper): it replaces
+    ``onnxruntime.InferenceSession`` for the whole process.
+    """
+    quiet_onnxruntime()
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        return False
+    base: Any = ort.InferenceSession
+    if getattr(base, "pdf2md_threads", None) == threads:
+        return True
+
+    class LimitedSession(base):  # type: ignore[misc]  # a class from an Any-typed value
+        pdf2md_threads = threads
+
+        def __init__(self, path_or_bytes: Any, sess_options: Any = None, *args: Any, **kw: Any):
+            options = sess_options if sess_options is not None else ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            super().__init__(path_or_bytes, options, *args, **kw)
+
+    ort.InferenceSession = LimitedSession
+    return True

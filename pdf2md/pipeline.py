@@ -11,7 +11,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pdf2md import __version__
@@ -33,6 +33,7 @@ from pdf2md.model import (
     Status,
 )
 from pdf2md.order import order_regions
+from pdf2md.page_pool import PagePool
 from pdf2md.profile import Profile, ResolvedProfile, resolve_profile
 from pdf2md.render.markdown import render_markdown
 from pdf2md.render.safe import safe_document
@@ -44,6 +45,32 @@ from pdf2md.urls import redact_text
 log = logging.getLogger(__name__)
 
 PAGE_BATCH = 8
+MIN_HELPER_PAGES = 4
+
+
+@dataclass(frozen=True)
+class PageChunk:
+    """A share of one document's pages, for a page helper (see :mod:`pdf2md.page_pool`)."""
+
+    path: str
+    password: str | None
+    indices: tuple[int, ...]
+    images_dir: str | None
+    link_prefix: str
+    strict: bool
+    deadline: float | None
+
+
+@dataclass
+class ChunkDone:
+    """What converting a chunk of pages gave, merged into the document's run in page order."""
+
+    pages: list[Page]
+    errors: list[ErrorItem]
+    timings: dict[str, float]
+    sources: dict[int, PageSource]
+    written: list[Path] = field(default_factory=list)
+    stats: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,6 +100,19 @@ class _Run:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise ConversionTimeout("document ran past its time limit")
 
+    def fresh(self) -> _Run:
+        """A run for one chunk of this document's pages, with nothing recorded yet."""
+        return _Run(self.profile, self.pool, self.strict, self.deadline, None, self.assets)
+
+    def merge(self, done: ChunkDone) -> None:
+        """Take in what a chunk recorded (in page order, so errors read as in one pass)."""
+        self.errors.extend(done.errors)
+        for stage, seconds in done.timings.items():
+            self.timings[stage] = self.timings.get(stage, 0.0) + seconds
+        self.sources.update(done.sources)
+        if isinstance(self.assets, DirectoryAssetSink):
+            self.assets.written.extend(done.written)
+
 
 def _as_profile(profile: str | Profile | ResolvedProfile) -> Profile:
     if isinstance(profile, Profile):
@@ -97,6 +137,15 @@ class Converter:
     first document that needs it, and reuses it for every later one. Use one per process (it is
     not thread-safe); :func:`convert` is the one-document shorthand.
 
+    With ``workers`` above 1, documents of :data:`MIN_HELPER_PAGES` pages or more are shared
+    with ``workers - 1`` helper processes (started on the first such document, kept until
+    :meth:`close`; see :mod:`pdf2md.page_pool`). Pages are independent until the document
+    stage, so the output is the same as with one process. Each helper limits ONNX Runtime to
+    one thread; a program that uses helpers should call
+    :func:`pdf2md.onnx_env.limit_onnx_threads` with 1 before it imports pdf2md's pipeline, so
+    that its own models do not take every core too. Batch workers keep ``workers=1``: they
+    already share the cores by documents.
+
     Example:
         >>> with Converter("fast") as converter:  # doctest: +SKIP
         ...     results = [converter.convert(p) for p in paths]
@@ -110,10 +159,19 @@ class Converter:
         profile: str | Profile | ResolvedProfile = "default",
         *,
         backends: dict[str, object] | None = None,
+        workers: int = 1,
     ) -> None:
         self.profile = _as_profile(profile)
         validate_profile(self.profile)
         self._pool = BackendPool(BackendContext(profile=self.profile), dict(backends or {}))
+        # backends given as instances cannot travel to another process: no helpers then
+        self._helpers = (
+            PagePool(
+                workers, f"{__name__}:helper_converter", self.profile, f"{__name__}:convert_chunk"
+            )
+            if workers > 1 and not backends
+            else None
+        )
 
     def __enter__(self) -> Converter:
         return self
@@ -126,8 +184,11 @@ class Converter:
         return self._pool.loaded()
 
     def close(self) -> None:
-        """Let go of the loaded backends (their models are freed with the last reference)."""
+        """Let go of the loaded backends (their models are freed with the last reference) and
+        stop the page helpers."""
         self._pool = BackendPool(self._pool.context, self._pool.overrides)
+        if self._helpers is not None:
+            self._helpers.close()
 
     def convert(
         self,
@@ -159,8 +220,18 @@ class Converter:
             run = _Run(self.profile, self._pool, strict, deadline, on_progress, sink)
             run.tick("source", started)
             tally = OcrTally.of(self._pool)
+            chunk = PageChunk(
+                str(src.path),
+                password,
+                (),
+                str(sink.directory) if sink is not None else None,
+                sink.link_prefix if sink is not None else "",
+                strict,
+                deadline,
+            )
+            helper_stats: list[dict[str, float]] = []
             try:
-                result = _convert_open(src, run, pages)
+                result = _convert_open(src, run, pages, self._helpers, chunk, helper_stats)
             except ConversionTimeout as exc:
                 if sink is not None:
                     sink.discard()
@@ -173,7 +244,54 @@ class Converter:
                 raise
             if result.status == "failed" and sink is not None:
                 sink.discard()
-            return result.model_copy(update={"stats": tally.since(self._pool)})
+            stats = _merged_stats([tally.since(self._pool), *helper_stats])
+            return result.model_copy(update={"stats": stats})
+
+    def convert_chunk(self, chunk: PageChunk) -> ChunkDone | None:
+        """Convert a share of a document's pages in a page helper; ``None`` where the helper
+        cannot open the PDF (the caller then converts those pages itself)."""
+        try:
+            src = open_pdf(chunk.path, password=chunk.password)
+        except Pdf2mdError:
+            return None
+        with src:
+            sink = None
+            if chunk.images_dir is not None:
+                sink = DirectoryAssetSink(Path(chunk.images_dir), chunk.link_prefix)
+            run = _Run(self.profile, self._pool, chunk.strict, chunk.deadline, None, sink)
+            tally = OcrTally.of(self._pool)
+            try:
+                pages = _read_chunk(src, run, chunk.indices)
+            except BaseException:
+                if sink is not None:
+                    sink.discard()
+                raise
+            written = list(sink.written) if sink is not None else []
+            return ChunkDone(
+                pages, run.errors, run.timings, run.sources, written, tally.since(self._pool)
+            )
+
+
+def helper_converter(profile: Profile) -> Converter:
+    """The state of a page helper: a converter of the caller's profile (see ``workers``)."""
+    return Converter(profile)
+
+
+def convert_chunk(converter: Converter, chunk: PageChunk) -> ChunkDone | None:
+    """The work of a page helper."""
+    return converter.convert_chunk(chunk)
+
+
+def _merged_stats(parts: Sequence[dict[str, float]]) -> dict[str, float]:
+    """OCR counters of the caller and its helpers: counts add up, the share is the largest."""
+    merged: dict[str, float] = {}
+    for part in parts:
+        for key, value in part.items():
+            if key == "ocr_skipped_share":
+                merged[key] = max(merged.get(key, 0.0), value)
+            else:
+                merged[key] = merged.get(key, 0.0) + value
+    return merged
 
 
 def convert(
@@ -188,6 +306,7 @@ def convert(
     timeout_s: float | None = None,
     backends: dict[str, object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> Result:
     """Convert one PDF to Markdown (models load for this call; see :class:`Converter`).
 
@@ -202,12 +321,13 @@ def convert(
         timeout_s: give up (status ``failed``) after this many seconds.
         backends: ready backend instances by name, overriding the registry (for tests).
         on_progress: called with ``(pages_done, pages_total)`` after each batch of pages.
+        workers: processes that share the pages, this one included (see :class:`Converter`).
 
     Returns:
         A :class:`~pdf2md.model.Result`; it never raises for bad input unless ``strict``.
     """
     try:
-        converter = Converter(profile, backends=backends)
+        converter = Converter(profile, backends=backends, workers=workers)
     except Pdf2mdError as exc:
         if strict:
             raise
@@ -236,7 +356,14 @@ def _page_indices(src: SourceDocument, pages: Sequence[int] | None) -> list[int]
     return list(pages)
 
 
-def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -> Result:
+def _convert_open(
+    src: SourceDocument,
+    run: _Run,
+    pages: Sequence[int] | None,
+    helpers: PagePool | None = None,
+    template: PageChunk | None = None,
+    helper_stats: list[dict[str, float]] | None = None,
+) -> Result:
     try:
         indices = _page_indices(src, pages)
     except Pdf2mdError as exc:
@@ -244,16 +371,26 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
             raise
         return _failed(str(exc))
     out_pages: list[Page] = []
-    for start in range(0, len(indices), PAGE_BATCH):
-        run.check_deadline()
-        opened = [_open_page(src, i, run) for i in indices[start : start + PAGE_BATCH]]
-        views = [v for v in opened if isinstance(v, PageView)]
-        converted = iter(_convert_pages(views, run))
-        out_pages.extend(next(converted) if isinstance(v, PageView) else v for v in opened)
-        for view in views:
-            _record_bounds(view, run)
-        del views, opened
-        src.release_caches()
+    if len(indices) < MIN_HELPER_PAGES:
+        helpers = None  # starting a helper costs more than it saves
+    chunks = _chunks(indices, helpers.workers if helpers is not None else 1)
+
+    def here(chunk: PageChunk) -> ChunkDone:
+        part = run.fresh()
+        done = _read_chunk(src, part, chunk.indices)
+        return ChunkDone(done, part.errors, part.timings, part.sources)
+
+    jobs = [
+        replace(template or PageChunk("", None, (), None, "", False, None), indices=c)
+        for c in chunks
+    ]
+    results = helpers.map(jobs, here) if helpers is not None else map(here, jobs)
+    for job, result in zip(jobs, results):
+        done = result if result is not None else here(job)
+        run.merge(done)
+        if helper_stats is not None and done.stats:
+            helper_stats.append(done.stats)
+        out_pages.extend(done.pages)
         if run.on_progress is not None:
             run.on_progress(len(out_pages), len(indices))
     t = time.perf_counter()
@@ -287,6 +424,29 @@ def _convert_open(src: SourceDocument, run: _Run, pages: Sequence[int] | None) -
         timings=run.timings,
         ledger=ledger_totals(doc),
     )
+
+
+def _chunks(indices: list[int], workers: int) -> list[tuple[int, ...]]:
+    """Pages in batches of at most :data:`PAGE_BATCH`; smaller where several processes share
+    them, so that each gets a few chunks and none is left with a long tail."""
+    size = (
+        PAGE_BATCH if workers <= 1 else max(1, min(PAGE_BATCH, -(-len(indices) // (2 * workers))))
+    )
+    return [tuple(indices[i : i + size]) for i in range(0, len(indices), size)]
+
+
+def _read_chunk(src: SourceDocument, run: _Run, indices: Sequence[int]) -> list[Page]:
+    """Convert some pages of an open document, each failure recorded on its page."""
+    run.check_deadline()
+    opened = [_open_page(src, i, run) for i in indices]
+    views = [v for v in opened if isinstance(v, PageView)]
+    converted = iter(_convert_pages(views, run))
+    pages = [next(converted) if isinstance(v, PageView) else v for v in opened]
+    for view in views:
+        _record_bounds(view, run)
+    del views, opened
+    src.release_caches()
+    return pages
 
 
 def _page_failure(exc: Exception) -> str:

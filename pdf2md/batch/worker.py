@@ -42,8 +42,8 @@ from pdf2md.batch.converter import (
 )
 from pdf2md.batch.language import detect_language
 from pdf2md.batch.task import Outcome, failed_outcome
-from pdf2md.batch.threads import limit_onnx_threads
 from pdf2md.errors import ConfigError, Pdf2mdError
+from pdf2md.onnx_env import limit_onnx_threads
 
 
 class WorkerStartError(Pdf2mdError):

@@ -116,7 +116,7 @@ def test_limited_onnx_sessions_use_the_workers_cores() -> None:
 import onnxruntime as ort
 from pathlib import Path
 import pymupdf.layout.onnx as layout_onnx
-from pdf2md.batch.threads import limit_onnx_threads
+from pdf2md.onnx_env import limit_onnx_threads
 assert limit_onnx_threads(1)
 model = next((Path(layout_onnx.__file__).parent.parent / "resources" / "onnx").glob("*.onnx"))
 session = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
