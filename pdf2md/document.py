@@ -16,8 +16,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from pdf2md.model import Block, Document, Page, RegionKind, RemovedText
-from pdf2md.patterns import NUMBERED_HEADING_RE
+from pdf2md.furniture import remove_furniture
+from pdf2md.model import Block, Document, Page, RegionKind
 from pdf2md.profile import DocumentSettings
 
 _NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
@@ -25,15 +25,7 @@ _NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
 # ("C. Results" is the third lettered subsection, not section 100)
 _ROMAN_RE = re.compile(r"^\s*(?:[IVXLC]{2,}|[IVX])\.\s+\S")
 _LETTER_RE = re.compile(r"^\s*[A-Z]\.\s+\S")
-_PAGE_NUMBER_RE = re.compile(
-    r"^\s*(?:page\s+)?(?:\d+|[ivxlc]+)(?:\s*(?:/|of)\s*\d+)?\s*$", re.IGNORECASE
-)
 _TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")", "]")
-_MARGIN_RATIO = 0.1
-# the running heads of a poster or a drawing are no deeper than a book's: a margin in
-# proportion to a 200-inch page would take real text for a page header
-MAX_MARGIN_PT = 108.0
-_TEXT_KINDS = (RegionKind.TEXT, RegionKind.LIST_ITEM, RegionKind.FOOTNOTE)
 
 
 def assemble_document(
@@ -55,88 +47,6 @@ def _norm_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"\d+", "#", text)
     return re.sub(r"[\s*_`]+", " ", text).strip()
-
-
-def _in_margin(block: Block, page: Page) -> bool:
-    box = block.region.bbox
-    margin = min(_MARGIN_RATIO * page.height_pt, MAX_MARGIN_PT)
-    return box.y1 <= margin or box.y0 >= page.height_pt - margin
-
-
-def remove_furniture(pages: list[Page]) -> list[Page]:
-    """Drop page headers/footers: by layout class, page-number shape, and repetition."""
-    repeats: Counter[str] = Counter()
-    labelled: Counter[str] = Counter()  # texts the layout called a page header or footer
-    for page in pages:
-        keys = {
-            _norm_key(b.content.text)
-            for b in page.blocks
-            if (_in_margin(b, page) or b.region.kind.is_furniture) and len(b.content.text) < 200
-        }
-        repeats.update(keys)
-        labelled.update(
-            {_norm_key(b.content.text) for b in page.blocks if b.region.kind.is_furniture}
-        )
-    threshold = max(3, int(0.4 * len(pages)) + 1) if len(pages) >= 3 else None
-    out: list[Page] = []
-    for page in pages:
-        blocks = [
-            _rescued_heading(b, repeats) or _misplaced_furniture(b, page) or b for b in page.blocks
-        ]
-        gone = {id(b) for b in blocks if _is_furniture(b, page, repeats, threshold, labelled)}
-        kept = tuple(b for b in blocks if id(b) not in gone)
-        removed = tuple(
-            RemovedText(region_id=b.region.id, reason="furniture", text=b.content.text)
-            for b in blocks
-            if id(b) in gone
-        )
-        out.append(page.model_copy(update={"blocks": kept, "removed": page.removed + removed}))
-    return out
-
-
-def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
-    """A "page header" that is a numbered section heading seen once is a section header."""
-    text = block.content.text.strip()
-    if block.region.kind != RegionKind.PAGE_HEADER or repeats[_norm_key(text)] > 1:
-        return None
-    if not NUMBERED_HEADING_RE.match(text):
-        return None
-    region = block.region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
-    return block.model_copy(update={"region": region})
-
-
-def _misplaced_furniture(block: Block, page: Page) -> Block | None:
-    """A "page footer" wholly in the top half of the page, or a "page header" wholly in the
-    bottom half, is body text the layout misread (seen on huge pages, read scaled down)."""
-    box, half = block.region.bbox, page.height_pt / 2
-    kind = block.region.kind
-    if not (
-        (kind == RegionKind.PAGE_FOOTER and box.y1 < half)
-        or (kind == RegionKind.PAGE_HEADER and box.y0 > half)
-    ):
-        return None
-    region = block.region.model_copy(update={"kind": RegionKind.TEXT})
-    return block.model_copy(update={"region": region})
-
-
-def _is_furniture(
-    block: Block, page: Page, repeats: Counter[str], threshold: int | None, labelled: Counter[str]
-) -> bool:
-    """Furniture by layout class; in the margins, a page number, a line repeated on many pages,
-    or a line the layout called a running head or foot on two other pages (running heads
-    alternate between odd and even pages, so each repeats on fewer pages)."""
-    if block.region.kind.is_furniture:
-        return True
-    if block.region.kind not in (*_TEXT_KINDS, RegionKind.SECTION_HEADER, RegionKind.TITLE):
-        return False
-    if not _in_margin(block, page):
-        return False
-    text = block.content.text.strip()
-    if _PAGE_NUMBER_RE.match(text.strip("*_ -–")):
-        return True
-    if labelled[_norm_key(text)] >= 2:
-        return True
-    return threshold is not None and repeats[_norm_key(text)] >= threshold
 
 
 def merge_split_headings(page: Page) -> Page:

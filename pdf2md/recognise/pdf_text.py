@@ -200,7 +200,13 @@ def _heading_text(lines: list[TextLine]) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip()
 
 
-_CODE_CANDIDATES = (RegionKind.TEXT, RegionKind.LIST_ITEM)
+# a monospaced "page header" is often a listing line the layout misread at the top of a page
+_CODE_CANDIDATES = (
+    RegionKind.TEXT,
+    RegionKind.LIST_ITEM,
+    RegionKind.PAGE_HEADER,
+    RegionKind.PAGE_FOOTER,
+)
 
 
 def _is_line_number(span_text: str) -> bool:
