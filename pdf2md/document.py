@@ -38,6 +38,7 @@ def assemble_document(
     pages = [merge_split_headings(p) for p in pages]
     pages = assign_heading_levels(pages, outline, settings.heading_source)
     pages = join_continued_paragraphs(pages)
+    pages = join_continued_listings(pages)
     pages = [nest_lists(p) for p in pages]
     pages = [caption_figures(p) for p in pages]
     return doc.model_copy(update={"pages": tuple(pages)})
@@ -261,6 +262,28 @@ def _continues(
     size = block.content.font_size_pt or 10.0
     split_here = not new_page and abs(a.x0 - b.x0) < 3 and -0.3 * size <= b.y0 - a.y1 < 0.8 * size
     return new_page or new_column or split_here
+
+
+_FENCED_RE = re.compile(r"\A```\n(?:(?!```).*\n)*?```\Z|\A```\n```\Z")
+
+
+def _is_listing(block: Block) -> bool:
+    """A block that is one fenced code block and nothing else."""
+    return _FENCED_RE.match(block.content.text.strip("\n")) is not None
+
+
+def join_continued_listings(pages: list[Page]) -> list[Page]:
+    """A listing split over a page break is one fenced block: where the last block of a page
+    and the first of the next (furniture already gone) are both fenced code, the second joins
+    the first by a line, and the renderer writes one fence round both."""
+    rewritten: dict[str, Block] = {}
+    for before, after in zip(pages, pages[1:]):
+        if not before.blocks or not after.blocks or "failed" in (before.method, after.method):
+            continue
+        last, first = before.blocks[-1], after.blocks[0]
+        if _is_listing(last) and _is_listing(first):
+            rewritten[first.region.id] = first.model_copy(update={"joins": "line"})
+    return [_apply(page, rewritten) for page in pages]
 
 
 def _join_kind(text: str) -> str:

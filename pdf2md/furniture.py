@@ -1,10 +1,11 @@
 """Page furniture: running heads, page numbers and margin stamps, found with evidence.
 
 A block is furniture only where something shows it: it is a bare page number at a page edge,
-its text (digits aside) recurs at the same edge of other pages, or it has the shape of a
-running head (a journal line, a copyright line). A region the layout model *labelled* a page
-header or footer needs the same evidence, only less of it (one other page); without any it is
-body text the model misread (a code line or a section heading at the top of a page) and stays.
+or its text (digits aside) recurs at the same edge of other pages. A region the layout model
+*labelled* a page header or footer needs less: one other page, or the shape of a running head
+(a journal or copyright line, or one short line of prose inside the top or bottom margin);
+without any it is body text the model misread (a listing line or a section heading at the top
+of a page) and stays.
 
 "At an edge" means inside the page's top or bottom margin, or a single line first (last) on the
 page within its top (bottom) fifth with body text below (above) it, or wholly inside a side
@@ -85,6 +86,7 @@ class _Candidate:
     side: Side
     place: float
     labelled: bool  # the layout called it a page header or footer, where one can be
+    margin_line: bool  # one line inside the top or bottom margin
 
 
 def remove_furniture(pages: list[Page]) -> list[Page]:
@@ -120,7 +122,8 @@ def _candidates(page: Page) -> list[_Candidate]:
             side = "top" if block.region.bbox.center[1] < page.height_pt / 2 else "bottom"
         if side is not None:
             labelled = block.region.kind.is_furniture and not _misplaced(block, page)
-            out.append(_Candidate(block, side, _place(block, page, side), labelled))
+            margin_line = _in_margin(block, page) and _is_one_line(block)
+            out.append(_Candidate(block, side, _place(block, page, side), labelled, margin_line))
     return out
 
 
@@ -131,13 +134,16 @@ def _place(block: Block, page: Page, side: Side) -> float:
     return x / max(page.width_pt, 1.0)
 
 
-def _side(block: Block, page: Page) -> Side | None:
+def _in_margin(block: Block, page: Page) -> bool:
     box = block.region.bbox
     margin = min(_MARGIN_RATIO * page.height_pt, MAX_MARGIN_PT)
-    if box.y1 <= margin:
-        return "top"
-    if box.y0 >= page.height_pt - margin:
-        return "bottom"
+    return box.y1 <= margin or box.y0 >= page.height_pt - margin
+
+
+def _side(block: Block, page: Page) -> Side | None:
+    box = block.region.bbox
+    if _in_margin(block, page):
+        return "top" if box.y1 <= page.height_pt / 2 else "bottom"
     if _in_side_margin(block, page):
         return "left" if box.x1 <= page.width_pt / 2 else "right"
     if not _is_one_line(block):
@@ -194,7 +200,7 @@ class _Evidence:
         letters = any(ch.isalpha() for ch in text)
         if c.side in ("left", "right") and not letters:
             return False  # a listing's or a transcript's line numbers, not page numbers
-        if PAGE_NUMBER_RE.match(text.strip("*_ -–")):
+        if PAGE_NUMBER_RE.match(text.strip("*_`- –")):
             return True
         spots = [
             s
@@ -205,12 +211,22 @@ class _Evidence:
         ]
         pages = len({s.page_index for s in spots})
         if labelled:
-            return pages >= 1 or (len(text) < 120 and _RUNNING_HEAD_RE.search(text) is not None)
+            return pages >= 1 or _running_head_shape(text, c)
         if len({s.page_index for s in spots if s.labelled}) >= 2:
             return True
         if pages >= 1 and _has_page_number(text):
             return True  # "4 Elena Mikhalkova" on page 4, "6 Elena Mikhalkova" on page 6
         return self.threshold is not None and pages + 1 >= self.threshold
+
+
+def _running_head_shape(text: str, c: _Candidate) -> bool:
+    """A labelled line shaped like a running head: a journal or copyright line, or one short
+    line of prose inside the top or bottom margin (a listing line is code, not a head)."""
+    if len(text) >= 120:
+        return False
+    if _RUNNING_HEAD_RE.search(text):
+        return True
+    return c.margin_line and not text.startswith("```")
 
 
 def _has_page_number(text: str) -> bool:

@@ -89,7 +89,7 @@ def test_labelled_header_without_evidence_stays_as_body_text() -> None:
         ),
         _page(
             1,
-            _block("h1", RegionKind.PAGE_HEADER, "x = read(line)", BBox(50, 20, 300, 30), 1),
+            _block("h1", RegionKind.PAGE_HEADER, "x = read(line)", BBox(50, 90, 300, 100), 1),
             _block("b1", RegionKind.TEXT, "More body.", BBox(50, 100, 500, 600), 1),
             _block("f1", RegionKind.PAGE_FOOTER, "- 2 -", BBox(300, 760, 320, 770), 1),
         ),
@@ -101,6 +101,23 @@ def test_labelled_header_without_evidence_stays_as_body_text() -> None:
         ("furniture", "Journal of Tests, Vol. 3")
     ]
     assert [r.text for r in out[1].removed] == ["- 2 -"]
+
+
+def test_labelled_line_inside_the_margin_of_a_single_page_is_furniture() -> None:
+    page = _page(
+        0,
+        _block("h", RegionKind.PAGE_HEADER, "Official - Subject to Review", BBox(256, 36, 394, 47)),
+        _block("b", RegionKind.TEXT, "Body.", BBox(50, 100, 500, 600)),
+        _block("n", RegionKind.PAGE_FOOTER, "`1`", BBox(320, 721, 331, 737)),
+        _block("f", RegionKind.PAGE_FOOTER, "Reporting Company", BBox(264, 745, 386, 756)),
+    )
+    (out,) = remove_furniture([page])
+    assert _texts([out]) == [["Body."]]
+    assert [r.text for r in out.removed] == [
+        "Official - Subject to Review",
+        "`1`",
+        "Reporting Company",
+    ]
 
 
 def test_labelled_header_seen_on_one_other_page_is_furniture() -> None:
