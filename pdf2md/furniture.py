@@ -3,7 +3,7 @@
 A block is furniture only where something shows it: it is a bare page number at a page edge,
 or its text (digits aside) recurs at the same edge of other pages. A region the layout model
 *labelled* a page header or footer needs less: one other page, or the shape of a running head
-(a journal or copyright line, or one short line of prose inside the top or bottom margin);
+(a journal or copyright line, or one short line of prose at the top or bottom edge);
 without any it is body text the model misread (a listing line or a section heading at the top
 of a page) and stays.
 
@@ -86,7 +86,8 @@ class _Candidate:
     side: Side
     place: float
     labelled: bool  # the layout called it a page header or footer, where one can be
-    margin_line: bool  # one line inside the top or bottom margin
+    edge_line: bool  # one line at the top or bottom edge of the page
+    large: bool  # set well above the page's body size (a chapter number, a title)
 
 
 def remove_furniture(pages: list[Page]) -> list[Page]:
@@ -110,6 +111,12 @@ def _pieces(text: str) -> list[str]:
 
 def _candidates(page: Page) -> list[_Candidate]:
     """The page's blocks that could be furniture, with the edge each sits at."""
+    sizes = sorted(
+        b.content.font_size_pt
+        for b in page.blocks
+        if b.region.kind == RegionKind.TEXT and b.content.font_size_pt
+    )
+    body_pt = sizes[len(sizes) // 2] if sizes else None
     out = []
     for block in page.blocks:
         short = len(block.content.text) < _MAX_CHARS
@@ -118,12 +125,15 @@ def _candidates(page: Page) -> list[_Candidate]:
         ):
             continue
         side = _side(block, page)
+        edge_line = side in ("top", "bottom") and _is_one_line(block)
         if side is None and block.region.kind.is_furniture:
             side = "top" if block.region.bbox.center[1] < page.height_pt / 2 else "bottom"
         if side is not None:
             labelled = block.region.kind.is_furniture and not _misplaced(block, page)
-            margin_line = _in_margin(block, page) and _is_one_line(block)
-            out.append(_Candidate(block, side, _place(block, page, side), labelled, margin_line))
+            size = block.content.font_size_pt
+            large = bool(body_pt and size and size > 1.3 * body_pt)
+            place = _place(block, page, side)
+            out.append(_Candidate(block, side, place, labelled, edge_line, large))
     return out
 
 
@@ -200,7 +210,7 @@ class _Evidence:
         letters = any(ch.isalpha() for ch in text)
         if c.side in ("left", "right") and not letters:
             return False  # a listing's or a transcript's line numbers, not page numbers
-        if PAGE_NUMBER_RE.match(text.strip("*_`- –")):
+        if PAGE_NUMBER_RE.match(text.strip("*_`- –")) and not c.large:
             return True
         spots = [
             s
@@ -221,12 +231,15 @@ class _Evidence:
 
 def _running_head_shape(text: str, c: _Candidate) -> bool:
     """A labelled line shaped like a running head: a journal or copyright line, or one short
-    line of prose inside the top or bottom margin (a listing line is code, not a head)."""
+    line of prose at the top or bottom edge (a listing line is code, a numbered line at the
+    top a section heading, neither a head)."""
     if len(text) >= 120:
         return False
     if _RUNNING_HEAD_RE.search(text):
         return True
-    return c.margin_line and not text.startswith("```")
+    if c.block.region.kind == RegionKind.PAGE_HEADER and NUMBERED_HEADING_RE.match(text):
+        return False  # "3 Results": a section heading the model took for a running head
+    return c.edge_line and not text.startswith("```")
 
 
 def _has_page_number(text: str) -> bool:
@@ -249,9 +262,10 @@ def _as_body(block: Block, text: str) -> Block:
     if text != block.content.text:
         update["content"] = block.content.model_copy(update={"text": text})
     if block.region.kind.is_furniture:
+        heading = block.region.kind == RegionKind.PAGE_HEADER and "\n" not in text.strip()
         kind = (
             RegionKind.SECTION_HEADER
-            if NUMBERED_HEADING_RE.match(text.strip()) and "\n" not in text.strip()
+            if heading and NUMBERED_HEADING_RE.match(text.strip())
             else RegionKind.TEXT
         )
         update["region"] = block.region.model_copy(update={"kind": kind})

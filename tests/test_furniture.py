@@ -81,6 +81,8 @@ def test_running_head_labelled_a_heading_is_not_a_heading() -> None:
 
 
 def test_labelled_header_without_evidence_stays_as_body_text() -> None:
+    # pdf-text reads a monospaced "page header" as a listing; a numbered one is a heading
+    code = "```\nx = read(line)\n```"
     pages = [
         _page(
             0,
@@ -89,14 +91,20 @@ def test_labelled_header_without_evidence_stays_as_body_text() -> None:
         ),
         _page(
             1,
-            _block("h1", RegionKind.PAGE_HEADER, "x = read(line)", BBox(50, 90, 300, 100), 1),
-            _block("b1", RegionKind.TEXT, "More body.", BBox(50, 100, 500, 600), 1),
+            _block("h1", RegionKind.PAGE_HEADER, code, BBox(50, 90, 300, 100), 1),
+            _block("b1", RegionKind.TEXT, "More body.", BBox(50, 110, 500, 600), 1),
             _block("f1", RegionKind.PAGE_FOOTER, "- 2 -", BBox(300, 760, 320, 770), 1),
+        ),
+        _page(
+            2,
+            _block("h2", RegionKind.PAGE_HEADER, "3 Results", BBox(50, 90, 300, 100), 2),
+            _block("b2", RegionKind.TEXT, "The end.", BBox(50, 110, 500, 600), 2),
         ),
     ]
     out = remove_furniture(pages)
-    assert _texts(out) == [["Body."], ["x = read(line)", "More body."]]
-    assert out[1].blocks[0].region.kind == RegionKind.TEXT
+    assert _texts(out) == [["Body."], [code, "More body."], ["3 Results", "The end."]]
+    assert [b.region.kind for b in out[1].blocks] == [RegionKind.TEXT, RegionKind.TEXT]
+    assert out[2].blocks[0].region.kind == RegionKind.SECTION_HEADER
     assert [(r.reason, r.text) for r in out[0].removed] == [
         ("furniture", "Journal of Tests, Vol. 3")
     ]

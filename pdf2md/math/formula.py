@@ -32,19 +32,9 @@ class Formula:
         """The Markdown: each block as ``$$\\n...\\n$$``, separated by a blank line."""
         parts = [t for i, t in self.texts if i < 0]
         for index, block in enumerate(self.blocks):
-            parts.append(f"$$\n{_without_sentence_end(block)}\n$$")
+            parts.append(f"$$\n{block}\n$$")
             parts.extend(t for i, t in self.texts if i == index)
         return "\n\n".join(parts)
-
-
-def _without_sentence_end(latex: str) -> str:
-    """Drop the full stop or comma that ends a displayed formula: it belongs to the sentence
-    around the display, not to the formula (``... = 0.`` is written ``... = 0``)."""
-    stripped = latex.rstrip()
-    keep = ("\\.", "\\,", "\\;", "\\right.")  # escaped, or the empty \right delimiter
-    if stripped.endswith((".", ",", ";")) and not stripped.endswith(keep):
-        return stripped[:-1].rstrip()
-    return latex
 
 
 def formula_from_atoms(atoms: Sequence[Atom]) -> Formula | None:
@@ -153,7 +143,7 @@ def _block(group: list[list[str]], tag: str | None) -> str:
         body = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
     if tag is None or not body:
         return body
-    return f"{_without_sentence_end(body)} \\tag{{{tag}}}"
+    return f"{body} \\tag{{{tag}}}"
 
 
 def _align(tokens: list[str], later: bool) -> list[str]:
