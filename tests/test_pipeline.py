@@ -387,6 +387,24 @@ def test_tightly_set_text_gets_its_word_spaces(make_pdf: Callable[..., Path]) ->
     assert result.ledger is not None and (result.ledger.lost, result.ledger.duplicated) == (0, 0)
 
 
+def test_tightly_set_text_under_a_link_keeps_its_word_spaces(
+    make_pdf: Callable[..., Path],
+) -> None:
+    pieces = [("Learn", 1.6), ("Live:", 1.6), ("7", 1.6), ("live", 1.6), ("streamed", 1.6)]
+    pieces += [("episodes", 1.6), ("to", 1.6), ("watch", 0.0)]
+
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page()
+        _placed(page, pieces, pymupdf.Font("helv"))
+        linked = page.search_for("LearnLive")[0]
+        page.insert_link({"kind": pymupdf.LINK_URI, "from": linked, "uri": "https://example.org"})
+
+    result = convert(make_pdf("tightlink.pdf", build), profile="fast")
+    assert result.markdown == (
+        "[Learn Live](https://example.org): 7 live streamed episodes to watch\n"
+    )
+
+
 def test_japanese_set_with_gaps_gets_no_spaces(make_pdf: Callable[..., Path]) -> None:
     pieces = [(ch, 2.0) for ch in "あのイーハトーヴォのすきとおった風"]
 

@@ -53,8 +53,9 @@ def test_escapes_only_where_markdown_would_misread_the_paragraph() -> None:
 
 
 def test_punctuation_after_a_display_formula_is_kept() -> None:
-    formula = Formula(blocks=("x=a+b, \\tag{3}", "y=0."), confidence=1.0)
-    assert formula.markdown() == "$$\nx=a+b, \\tag{3}\n$$\n\n$$\ny=0.\n$$"
+    # after a digit the full stop is text: KaTeX would read "0." as one number
+    formula = Formula(blocks=("x=a+b, \\tag{3}", "y=0.", "z=x."), confidence=1.0)
+    assert formula.markdown() == ("$$\nx=a+b, \\tag{3}\n$$\n\n$$\ny=0\\text{.}\n$$\n\n$$\nz=x.\n$$")
 
 
 def test_a_formula_katex_would_not_render_is_written_as_text_and_noted() -> None:
@@ -135,3 +136,9 @@ def test_the_check_agrees_with_katex_itself() -> None:
         if (katex_problem(latex) is None) != (mathml is not None)
     ]
     assert disagree == []
+
+
+def test_a_backslash_between_sets_is_set_difference() -> None:
+    # written raw it made "X\A" (an unknown command) and "R\\{0\}" (an unclosed brace)
+    line = _line(_span("for ", 10), _span("y ∈ X \\ K", 40, font="CMMI10"), _span(" here", 90))
+    assert inline_markdown(line, 10.0) == r"for $y\in X\setminus K$ here"
