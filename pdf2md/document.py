@@ -16,8 +16,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from pdf2md.model import Block, Document, Page, RegionKind, RemovedText
-from pdf2md.patterns import NUMBERED_HEADING_RE
+from pdf2md.furniture import remove_furniture
+from pdf2md.model import Block, Document, Page, RegionKind
 from pdf2md.profile import DocumentSettings
 
 _NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
@@ -25,15 +25,7 @@ _NUMBERED_RE = re.compile(r"^\s*((?:\d+|[A-Z])(?:\.\d+)*)\.?\s+\S")
 # ("C. Results" is the third lettered subsection, not section 100)
 _ROMAN_RE = re.compile(r"^\s*(?:[IVXLC]{2,}|[IVX])\.\s+\S")
 _LETTER_RE = re.compile(r"^\s*[A-Z]\.\s+\S")
-_PAGE_NUMBER_RE = re.compile(
-    r"^\s*(?:page\s+)?(?:\d+|[ivxlc]+)(?:\s*(?:/|of)\s*\d+)?\s*$", re.IGNORECASE
-)
 _TERMINAL = (".", "!", "?", ":", ";", '"', "”", "’", ")", "]")
-_MARGIN_RATIO = 0.1
-# the running heads of a poster or a drawing are no deeper than a book's: a margin in
-# proportion to a 200-inch page would take real text for a page header
-MAX_MARGIN_PT = 108.0
-_TEXT_KINDS = (RegionKind.TEXT, RegionKind.LIST_ITEM, RegionKind.FOOTNOTE)
 
 
 def assemble_document(
@@ -46,6 +38,7 @@ def assemble_document(
     pages = [merge_split_headings(p) for p in pages]
     pages = assign_heading_levels(pages, outline, settings.heading_source)
     pages = join_continued_paragraphs(pages)
+    pages = join_continued_listings(pages)
     pages = [nest_lists(p) for p in pages]
     pages = [caption_figures(p) for p in pages]
     return doc.model_copy(update={"pages": tuple(pages)})
@@ -55,88 +48,6 @@ def _norm_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"\d+", "#", text)
     return re.sub(r"[\s*_`]+", " ", text).strip()
-
-
-def _in_margin(block: Block, page: Page) -> bool:
-    box = block.region.bbox
-    margin = min(_MARGIN_RATIO * page.height_pt, MAX_MARGIN_PT)
-    return box.y1 <= margin or box.y0 >= page.height_pt - margin
-
-
-def remove_furniture(pages: list[Page]) -> list[Page]:
-    """Drop page headers/footers: by layout class, page-number shape, and repetition."""
-    repeats: Counter[str] = Counter()
-    labelled: Counter[str] = Counter()  # texts the layout called a page header or footer
-    for page in pages:
-        keys = {
-            _norm_key(b.content.text)
-            for b in page.blocks
-            if (_in_margin(b, page) or b.region.kind.is_furniture) and len(b.content.text) < 200
-        }
-        repeats.update(keys)
-        labelled.update(
-            {_norm_key(b.content.text) for b in page.blocks if b.region.kind.is_furniture}
-        )
-    threshold = max(3, int(0.4 * len(pages)) + 1) if len(pages) >= 3 else None
-    out: list[Page] = []
-    for page in pages:
-        blocks = [
-            _rescued_heading(b, repeats) or _misplaced_furniture(b, page) or b for b in page.blocks
-        ]
-        gone = {id(b) for b in blocks if _is_furniture(b, page, repeats, threshold, labelled)}
-        kept = tuple(b for b in blocks if id(b) not in gone)
-        removed = tuple(
-            RemovedText(region_id=b.region.id, reason="furniture", text=b.content.text)
-            for b in blocks
-            if id(b) in gone
-        )
-        out.append(page.model_copy(update={"blocks": kept, "removed": page.removed + removed}))
-    return out
-
-
-def _rescued_heading(block: Block, repeats: Counter[str]) -> Block | None:
-    """A "page header" that is a numbered section heading seen once is a section header."""
-    text = block.content.text.strip()
-    if block.region.kind != RegionKind.PAGE_HEADER or repeats[_norm_key(text)] > 1:
-        return None
-    if not NUMBERED_HEADING_RE.match(text):
-        return None
-    region = block.region.model_copy(update={"kind": RegionKind.SECTION_HEADER})
-    return block.model_copy(update={"region": region})
-
-
-def _misplaced_furniture(block: Block, page: Page) -> Block | None:
-    """A "page footer" wholly in the top half of the page, or a "page header" wholly in the
-    bottom half, is body text the layout misread (seen on huge pages, read scaled down)."""
-    box, half = block.region.bbox, page.height_pt / 2
-    kind = block.region.kind
-    if not (
-        (kind == RegionKind.PAGE_FOOTER and box.y1 < half)
-        or (kind == RegionKind.PAGE_HEADER and box.y0 > half)
-    ):
-        return None
-    region = block.region.model_copy(update={"kind": RegionKind.TEXT})
-    return block.model_copy(update={"region": region})
-
-
-def _is_furniture(
-    block: Block, page: Page, repeats: Counter[str], threshold: int | None, labelled: Counter[str]
-) -> bool:
-    """Furniture by layout class; in the margins, a page number, a line repeated on many pages,
-    or a line the layout called a running head or foot on two other pages (running heads
-    alternate between odd and even pages, so each repeats on fewer pages)."""
-    if block.region.kind.is_furniture:
-        return True
-    if block.region.kind not in (*_TEXT_KINDS, RegionKind.SECTION_HEADER, RegionKind.TITLE):
-        return False
-    if not _in_margin(block, page):
-        return False
-    text = block.content.text.strip()
-    if _PAGE_NUMBER_RE.match(text.strip("*_ -–")):
-        return True
-    if labelled[_norm_key(text)] >= 2:
-        return True
-    return threshold is not None and repeats[_norm_key(text)] >= threshold
 
 
 def merge_split_headings(page: Page) -> Page:
@@ -351,6 +262,28 @@ def _continues(
     size = block.content.font_size_pt or 10.0
     split_here = not new_page and abs(a.x0 - b.x0) < 3 and -0.3 * size <= b.y0 - a.y1 < 0.8 * size
     return new_page or new_column or split_here
+
+
+_FENCED_RE = re.compile(r"\A```\n(?:(?!```).*\n)*?```\Z|\A```\n```\Z")
+
+
+def _is_listing(block: Block) -> bool:
+    """A block that is one fenced code block and nothing else."""
+    return _FENCED_RE.match(block.content.text.strip("\n")) is not None
+
+
+def join_continued_listings(pages: list[Page]) -> list[Page]:
+    """A listing split over a page break is one fenced block: where the last block of a page
+    and the first of the next (furniture already gone) are both fenced code, the second joins
+    the first by a line, and the renderer writes one fence round both."""
+    rewritten: dict[str, Block] = {}
+    for before, after in zip(pages, pages[1:]):
+        if not before.blocks or not after.blocks or "failed" in (before.method, after.method):
+            continue
+        last, first = before.blocks[-1], after.blocks[0]
+        if _is_listing(last) and _is_listing(first):
+            rewritten[first.region.id] = first.model_copy(update={"joins": "line"})
+    return [_apply(page, rewritten) for page in pages]
 
 
 def _join_kind(text: str) -> str:

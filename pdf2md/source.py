@@ -254,16 +254,20 @@ class PageView:
 
         Only spans holding a run of 15 or more characters without a space are checked (a
         tightly set line, ``Thisis arubyclient forstatsd``, or one placed word by word), glyph
-        by glyph: a gap wider than a tenth of the font size between two glyphs is a word
-        break, except between CJK characters, which are written without spaces.
+        by glyph: a gap wider than a tenth of the font size between two glyphs (nearly half of
+        it in a monospaced font) is a word break, except between CJK characters, which are
+        written without spaces.
         """
         if not span.text.isprintable() or max(map(len, span.text.split()), default=0) < 15:
             return span
         chars = [c for c in self.chars_in(span.bbox) if span.bbox.contains_point(*c.bbox.center)]
         if len(chars) != len(span.text):
             return span
+        # in a monospaced font narrow glyphs (".", "(") leave wide ink gaps; a missing space
+        # there leaves a whole character's width
+        gap_em = 0.45 if span.is_mono else 0.1
         wide = [
-            ch.bbox.x0 - prev.bbox.x1 > 0.1 * span.size
+            ch.bbox.x0 - prev.bbox.x1 > gap_em * span.size
             and not prev.char.isspace()
             and not ch.char.isspace()
             and not (_is_cjk(prev.char) and _is_cjk(ch.char))

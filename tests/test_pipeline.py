@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.pipeline import convert
+from pdf2md.source import open_pdf
 from pdf2md.testing import EchoRecogniser, FailingLayout, FailingRecogniser, StaticLayout
 from tests.conftest import simple_page, two_column_page
 from tests.mdcheck import parse
@@ -385,6 +387,41 @@ def test_tightly_set_text_gets_its_word_spaces(make_pdf: Callable[..., Path]) ->
     result = convert(make_pdf("tight.pdf", build), profile="fast")
     assert result.markdown == "This is a ruby client for statsd. It provides a lightweight way\n"
     assert result.ledger is not None and (result.ledger.lost, result.ledger.duplicated) == (0, 0)
+
+
+def test_tightly_set_text_under_a_link_keeps_its_word_spaces(
+    make_pdf: Callable[..., Path],
+) -> None:
+    pieces = [("Learn", 1.6), ("Live:", 1.6), ("7", 1.6), ("live", 1.6), ("streamed", 1.6)]
+    pieces += [("episodes", 1.6), ("to", 1.6), ("watch", 0.0)]
+
+    def build(doc: pymupdf.Document) -> None:
+        page = doc.new_page()
+        _placed(page, pieces, pymupdf.Font("helv"))
+        linked = page.search_for("LearnLive")[0]
+        page.insert_link({"kind": pymupdf.LINK_URI, "from": linked, "uri": "https://example.org"})
+
+    result = convert(make_pdf("tightlink.pdf", build), profile="fast")
+    assert result.markdown == (
+        "[Learn Live](https://example.org): 7 live streamed episodes to watch\n"
+    )
+
+
+def test_a_monospaced_span_gets_no_spaces_at_narrow_glyphs(make_pdf: Callable[..., Path]) -> None:
+    # TeX's CMTT reports inked glyph boxes: "." and "(" leave gaps of a fifth of an em that
+    # are not word spaces ("console . log ( add (3 , 5));" was written)
+    def build(doc: pymupdf.Document) -> None:
+        doc.new_page().insert_text((72, 100), "connection.execute(statement)", fontname="cour")
+
+    with open_pdf(make_pdf("mono.pdf", build)) as src:
+        view = src.page(0)
+        span = view.lines[0].spans[0]
+        inked = [
+            dataclasses.replace(c, bbox=c.bbox.pad(-0.2 * c.size)) if c.char in ".(" else c
+            for c in view.chars_in(span.bbox)
+        ]
+        view.chars_in = lambda _box: inked  # type: ignore[method-assign]
+        assert view._respaced(span).text == "connection.execute(statement)"
 
 
 def test_japanese_set_with_gaps_gets_no_spaces(make_pdf: Callable[..., Path]) -> None:

@@ -26,6 +26,7 @@ from pdf2md.layout.coverage import (
 from pdf2md.layout.refine import (
     equation_not_text,
     heading_not_caption,
+    merge_code_runs,
     split_figure_captions,
     text_not_figure,
 )
@@ -111,9 +112,10 @@ class PymupdfLayout:
         regions = [part for r in regions for part in split_figure_captions(r, page)]
         regions = [text_not_figure(r, page) for r in regions]
         regions = cover_orphan_images(regions, page, detector=self.name)
-        return cover_orphan_lines(
+        regions = cover_orphan_lines(
             regions, page.lines, page_index=page.page_index, detector=self.name
         )
+        return merge_code_runs(regions, page)
 
 
 _NUMBERED = re.compile(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVXLC]+)\.?|\(?\d+\))\s+\S")

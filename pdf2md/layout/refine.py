@@ -4,14 +4,20 @@
 - A "caption" that reads like a numbered section heading (``III. INTERLEAVER DESIGN``) is a
   section header.
 - A "figure" that is mostly lines of prose (a note printed over a tinted box) is text.
+- A listing the model cut into several regions (a line, a comment, a short ``end``) is one
+  code region again, so it comes out as one fenced block with its indentation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pdf2md.math.inline import is_display_math
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.patterns import CAPTION_RE, NUMBERED_HEADING_RE
-from pdf2md.source import PageView
+from pdf2md.source import PageView, TextLine
+
+_CODE_KINDS = (RegionKind.CODE, RegionKind.TEXT, RegionKind.LIST_ITEM)
 
 
 def split_figure_captions(region: Region, page: PageView) -> list[Region]:
@@ -79,3 +85,55 @@ def text_not_figure(region: Region, page: PageView) -> Region:
     if covered < 0.4 * region.bbox.area:
         return region
     return region.model_copy(update={"kind": RegionKind.TEXT})
+
+
+def merge_code_runs(regions: Sequence[Region], page: PageView) -> list[Region]:
+    """Neighbouring monospaced regions, one under the other with no gap wider than a blank
+    line and nothing between them, -> one code region (the first one's id)."""
+    mono = {r.id: _mono_chars(page.lines_in(r.bbox)) for r in regions if r.kind in _CODE_KINDS}
+    code = sorted((r for r in regions if mono.get(r.id, 0) > 0), key=lambda r: r.bbox.y0)
+    merged: dict[str, Region] = {}  # first region's id -> the merged region
+    absorbed: set[str] = set()
+    run: Region | None = None
+    for region in code:
+        if run is not None and _continues_listing(run, region, regions, mono):
+            merged[run.id] = run = run.model_copy(
+                update={"bbox": run.bbox.union(region.bbox), "kind": RegionKind.CODE}
+            )
+            absorbed.add(region.id)
+            mono[run.id] = mono[run.id] + mono[region.id]
+        else:
+            run = region
+    return [merged.get(r.id, r) for r in regions if r.id not in absorbed]
+
+
+def _mono_chars(lines: Sequence[TextLine]) -> int:
+    """Monospaced characters of the lines where nearly all their text is monospaced (a
+    listing's line numbers aside), else 0."""
+    mono = other = 0
+    for line in lines:
+        for span in line.spans:
+            n = len(span.text.strip())
+            if span.is_mono:
+                mono += n
+            elif not span.text.strip().isdigit():
+                other += n
+    return mono if mono and mono >= 0.9 * (mono + other) else 0
+
+
+def _continues_listing(
+    run: Region, region: Region, regions: Sequence[Region], mono: dict[str, int]
+) -> bool:
+    a, b = run.bbox, region.bbox
+    if max(mono[run.id], mono[region.id]) < 8 and RegionKind.CODE not in (run.kind, region.kind):
+        return False  # two inline snippets, not a listing
+    line_pt = min(a.height, b.height, 14.0)
+    if not (-2 <= b.y0 - a.y1 <= 1.6 * line_pt and b.x0 < a.x1 and a.x0 < b.x1):
+        return False
+    gap = BBox(min(a.x0, b.x0), a.y1, max(a.x1, b.x1), max(b.y0, a.y1 + 0.1))
+    return not any(
+        r.id not in (run.id, region.id)
+        and r.bbox.intersect(gap).area > 0
+        and mono.get(r.id, 0) == 0
+        for r in regions
+    )

@@ -32,18 +32,17 @@ class Formula:
         """The Markdown: each block as ``$$\\n...\\n$$``, separated by a blank line."""
         parts = [t for i, t in self.texts if i < 0]
         for index, block in enumerate(self.blocks):
-            parts.append(f"$$\n{_without_sentence_end(block)}\n$$")
+            parts.append(f"$$\n{_sentence_end(block)}\n$$")
             parts.extend(t for i, t in self.texts if i == index)
         return "\n\n".join(parts)
 
 
-def _without_sentence_end(latex: str) -> str:
-    """Drop the full stop or comma that ends a displayed formula: it belongs to the sentence
-    around the display, not to the formula (``... = 0.`` is written ``... = 0``)."""
+def _sentence_end(latex: str) -> str:
+    """The full stop after a formula ending in a digit as ``\\text{.}``: KaTeX would read
+    ``0.`` as one number (``<mn>0.</mn>``), a formula the page does not print."""
     stripped = latex.rstrip()
-    keep = ("\\.", "\\,", "\\;", "\\right.")  # escaped, or the empty \right delimiter
-    if stripped.endswith((".", ",", ";")) and not stripped.endswith(keep):
-        return stripped[:-1].rstrip()
+    if len(stripped) > 1 and stripped.endswith(".") and stripped[-2].isdigit():
+        return stripped[:-1] + "\\text{.}"
     return latex
 
 
@@ -153,7 +152,7 @@ def _block(group: list[list[str]], tag: str | None) -> str:
         body = "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
     if tag is None or not body:
         return body
-    return f"{_without_sentence_end(body)} \\tag{{{tag}}}"
+    return f"{_sentence_end(body)} \\tag{{{tag}}}"
 
 
 def _align(tokens: list[str], later: bool) -> list[str]:

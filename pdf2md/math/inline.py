@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from pdf2md.math import symbols
 from pdf2md.math import tokens as tok
 from pdf2md.math.glyphs import make_atom
+from pdf2md.math.katex_check import katex_problem
 from pdf2md.math.lines import baseline, core_box
 from pdf2md.math.pieces import Kind, Piece, is_math_char, line_pieces, script_shift
 from pdf2md.math.structured import PageMath
@@ -45,6 +46,8 @@ def inline_markdown(
     body_size: float,
     page: PageMath | None = None,
     clean: Callable[[str], str] | None = None,
+    *,
+    rejected: list[str] | None = None,
 ) -> str | None:
     """The line's text with its math runs as ``$...$``; ``None`` where it has no math.
 
@@ -54,6 +57,8 @@ def inline_markdown(
         page: the page's glyphs and rules, for runs with fractions, overlines or accents
             (without it, every run is read from its spans alone).
         clean: applied to the prose between formulas (the text recogniser's normalisation).
+        rejected: where given, each formula KaTeX would not render is appended to it (as
+            ``latex: reason``); such a run is written as the plain text the page prints.
 
     Example: a line ``where α ≤ 1 holds`` in a text font gives ``where $\\alpha\\leq 1$ holds``.
     """
@@ -64,7 +69,7 @@ def inline_markdown(
     runs = _runs(pieces)
     if not runs:
         return None
-    return _render(pieces, runs, page, size, clean or _same)
+    return _render(pieces, runs, page, size, clean or _same, rejected)
 
 
 def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
@@ -86,9 +91,29 @@ def _runs(pieces: Sequence[Piece]) -> list[tuple[int, int]]:
             ):
                 end = j + 1
             j += 1
-        runs.append((start, end))
+        if not runs:
+            start = _past_line_marker(pieces, start, end)
+        if start < end:
+            runs.append((start, end))
         i = end
     return [r for r in runs if not _is_lone_italic(pieces, r)]
+
+
+# what opens a list item or an exercise: "150.", "(b)", "iv)", a bullet
+_LINE_MARKER = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\([ivxIVX]{1,4}\)|[•◦▪‣∙·⋄])$")
+
+
+def _past_line_marker(pieces: Sequence[Piece], start: int, end: int) -> int:
+    """The first run of a line starts after the line's list bullet or item number: those are
+    the list's, not the formula's (``150. $s(t)=...$``, not ``$150.s(t)=...$``)."""
+    if any(p.kind is not Kind.SPACE for p in pieces[:start]):
+        return start
+    if start >= end or pieces[start].shift or not _LINE_MARKER.match(pieces[start].text):
+        return start
+    start += 1
+    while start < end and pieces[start].kind is Kind.SPACE:
+        start += 1
+    return start
 
 
 _RELATION_START = frozenset("<>=≤≥≠∈⊂⊆≈∼≡")
@@ -143,6 +168,7 @@ def _render(
     page: PageMath | None,
     size: float,
     clean: Callable[[str], str],
+    rejected: list[str] | None = None,
 ) -> str:
     out: list[str] = []
     cursor = 0
@@ -154,7 +180,14 @@ def _render(
         built = _structured(pieces[start:end], latex, page, size) if page else None
         if built:
             latex = _strip_punctuation(built)[0]
-        out.append(f"${latex}${tail}" if latex else tail)
+        problem = katex_problem(latex) if latex else None
+        if problem is not None:
+            # what KaTeX would show as red source: the page's own characters instead
+            if rejected is not None:
+                rejected.append(f"{latex}: {problem}")
+            out.extend(_text(clean(p.text)) for p in pieces[start:end])
+        else:
+            out.append(f"${latex}${tail}" if latex else tail)
         cursor = end
         if end < len(pieces) and _apart(pieces[end - 1], pieces[end], size):
             out.append(" ")

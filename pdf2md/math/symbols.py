@@ -51,6 +51,7 @@ _UNICODE_TABLE = r"""
 % \%|# \#|& \&|_ \_|~ \sim|ˆ \hat|˜ \tilde|˙ \dot|¨ \ddot|ˇ \check|˘ \breve|´ \acute|` \grave
 ⃗ \vec|Ω \Omega|∆ \Delta|Ω \Omega|∆ \Delta|∈ \in|∊ \in|̸ \not|− -|– -|∶ :|∣ \mid|⊸ \multimap|⅋ \parr
 ⊣ \dashv|⋯ \cdots|ℏ \hbar|𝜕 \partial|⋅ \cdot|֒ \lhook|֓ \rhook
+\ \setminus
 """
 
 # CMEX10 code page (pdfTeX writes no ToUnicode for it). Index = byte code; "" = a piece we

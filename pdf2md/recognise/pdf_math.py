@@ -5,7 +5,8 @@ fraction bars and radical overlines as vector rules. :mod:`pdf2md.math` turns th
 this module adapts it to the :class:`~pdf2md.backend.Recogniser` protocol. Offline, no weights.
 
 A result below ``min_confidence`` (unreadable glyphs, a radical without its bar, an accent with
-nothing under it) is returned as ``None`` so the route falls back to the next recogniser.
+nothing under it), or LaTeX that KaTeX would not render (:mod:`pdf2md.math.katex_check`), is
+returned as ``None`` so the route falls back to the next recogniser; the second is recorded.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pdf2md.backend import BackendContext, RegionCrop, parse_options
 from pdf2md.math.formula import formula_from_atoms
 from pdf2md.math.glyphs import page_glyphs, plain_text, read_atoms
+from pdf2md.math.katex_check import katex_problem
 from pdf2md.model import BBox, Content
 
 log = logging.getLogger(__name__)
@@ -53,12 +55,15 @@ class PdfMathRecogniser:
 
     def __init__(self, context: BackendContext) -> None:
         self.options = parse_options(context, NAME, PdfMathOptions)
+        self.last_errors: list[tuple[str, str]] = []
 
     def load(self) -> None:
         """Nothing to load: the text layer is already open."""
 
     def recognise(self, crops: Sequence[RegionCrop]) -> list[Content | None]:
-        """One ``$$`` LaTeX block per crop, or ``None`` where the text layer cannot answer."""
+        """One ``$$`` LaTeX block per crop, or ``None`` where the text layer cannot answer
+        (the reason in ``last_errors`` where the LaTeX would not render in KaTeX)."""
+        self.last_errors = []
         return [self._one(crop) for crop in crops]
 
     def _one(self, crop: RegionCrop) -> Content | None:
@@ -71,6 +76,12 @@ class PdfMathRecogniser:
             return None
         if formula.confidence < self.options.min_confidence:
             log.debug("%s: confidence %.2f below threshold", crop.region.id, formula.confidence)
+            return None
+        problems = [p for p in map(katex_problem, formula.blocks) if p is not None]
+        if problems:
+            # KaTeX would print the source in red: let the route fall back (image crop)
+            message = f"{NAME}: LaTeX would not render ({problems[0]}); fell back"
+            self.last_errors.append((crop.region.id, message))
             return None
         return Content(
             region_id=crop.region.id,

@@ -34,11 +34,22 @@ from pdf2md.textlines import attach_bullets, merge_drop_caps, visual_rows
 
 VERSION = "1"
 _ENUM_RE = re.compile(r"^\s*\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})([.)])\s+")
-_LINE_START_ESCAPE = re.compile(r"^(\s*)([#>+]|[-*](?=\s)|\d+[.)](?=\s))")
+_LINE_START_ESCAPE = re.compile(r"^(\s*)([#>+]|[-*](?=\s))")
+_BULLET_START = re.compile(r"^\s*[•●○◦▪▫■□‣⁃∙·\u2022\uf0b7\uf0a7]\s+")
+_MATH_BULLET_START = re.compile(r"^\s*\$\\bullet\$\s*")
 
 
 def escape_paragraph_start(text: str) -> str:
-    """Escape what would make a paragraph read as a heading, quote or list in Markdown."""
+    """Escape what would make a paragraph read as a heading, quote or bullet list in Markdown;
+    a paragraph that opens with a bullet glyph is a list item (``- ``).
+
+    An opening item number (``153. A rocket is fired``) is left as it is: Markdown reads it
+    as an ordered list starting at that number, which shows the same text, where an escape
+    would print a backslash in the plain text.
+    """
+    bullet = _BULLET_START.match(text) or _MATH_BULLET_START.match(text)
+    if bullet and bullet.end() < len(text):
+        return "- " + text[bullet.end() :]
     return _LINE_START_ESCAPE.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text, count=1)
 
 
@@ -57,14 +68,26 @@ class PdfTextRecogniser:
 
     def __init__(self, context: BackendContext) -> None:
         self.context = context
+        # formulas of the current batch written as text because KaTeX would not render them
+        self.last_errors: list[tuple[str, str]] = []
+        self._rejected: list[str] = []
         self.options = parse_options(context, self.name, PdfTextOptions)
 
     def load(self) -> None:
         """Nothing to load."""
 
     def recognise(self, crops: Sequence[RegionCrop]) -> list[Content | None]:
-        """One Content per crop, or ``None`` where the text layer cannot answer."""
-        return [self._one(crop) for crop in crops]
+        """One Content per crop, or ``None`` where the text layer cannot answer. An inline
+        formula KaTeX would not render is written as plain text, and noted in ``last_errors``."""
+        self.last_errors = []
+        out = []
+        for crop in crops:
+            self._rejected = []
+            out.append(self._one(crop))
+            if self._rejected and out[-1] is not None:
+                message = f"{self.name}: inline math kept as text: {'; '.join(self._rejected)}"
+                self.last_errors.append((crop.region.id, message[:500]))
+        return out
 
     def _one(self, crop: RegionCrop) -> Content | None:
         if not crop.text_layer_ok:
@@ -129,12 +152,13 @@ class PdfTextRecogniser:
         )
 
         def write(row: Sequence[TextLine]) -> str | None:
+            rejected = self._rejected
             if len(row) == 1:
-                return inline_markdown(row[0], body, page, normalise_text)
+                return inline_markdown(row[0], body, page, normalise_text, rejected=rejected)
             # one visual row split into several lines (scripts): judge it as one line
             spans = tuple(sorted((s for ln in row for s in ln.spans), key=lambda s: s.bbox.x0))
             merged = TextLine(BBox.enclosing([ln.bbox for ln in row]), spans, row[0].block_index)
-            return inline_markdown(merged, body, page, normalise_text)
+            return inline_markdown(merged, body, page, normalise_text, rejected=rejected)
 
         return write
 
@@ -200,7 +224,13 @@ def _heading_text(lines: list[TextLine]) -> str:
     return re.sub(r"\s+", " ", text).strip().strip("#").strip()
 
 
-_CODE_CANDIDATES = (RegionKind.TEXT, RegionKind.LIST_ITEM)
+# a monospaced "page header" is often a listing line the layout misread at the top of a page
+_CODE_CANDIDATES = (
+    RegionKind.TEXT,
+    RegionKind.LIST_ITEM,
+    RegionKind.PAGE_HEADER,
+    RegionKind.PAGE_FOOTER,
+)
 
 
 def _is_line_number(span_text: str) -> bool:

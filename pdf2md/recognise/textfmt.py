@@ -128,9 +128,32 @@ def _marker(span: TextSpan) -> str:
 def _link_pieces(
     span: TextSpan, marker: str, links: Sequence[Link], chars: CharSource
 ) -> list[_Piece]:
-    """A span that a link covers only in part, cut at the link's edges (by glyph)."""
+    """A span that a link covers only in part, cut at the link's edges (by glyph). Word
+    spaces the source put back into a tightly set span (not glyphs of the page) are kept."""
     out: list[_Piece] = []
-    for ch in chars(span.bbox):
+    glyphs = list(chars(span.bbox))
+    j = 0
+    for char in span.text:
+        if j < len(glyphs) and glyphs[j].char == char:
+            cx, cy = glyphs[j].bbox.center
+            target = next((ln.uri for ln in links if ln.bbox.contains_point(cx, cy)), None)
+            j += 1
+        elif char.isspace() and out:
+            target = out[-1][2]  # a space put back between two glyphs
+        else:
+            return _glyph_pieces(glyphs, marker, links)  # text and glyphs disagree
+        if out and out[-1][2] == target:
+            out[-1] = (out[-1][0] + char, marker, target)
+        else:
+            out.append((char, marker, target))
+    if j != len(glyphs):
+        return _glyph_pieces(glyphs, marker, links)
+    return [(normalise_text(t), m, u) for t, m, u in out]
+
+
+def _glyph_pieces(glyphs: Sequence[TextChar], marker: str, links: Sequence[Link]) -> list[_Piece]:
+    out: list[_Piece] = []
+    for ch in glyphs:
         cx, cy = ch.bbox.center
         target = next((ln.uri for ln in links if ln.bbox.contains_point(cx, cy)), None)
         if out and out[-1][2] == target:

@@ -79,6 +79,11 @@ def render_markdown(
 
 
 def _append(parts: list[str], text: str, joins: str, length: int) -> int:
+    if parts and joins == "line" and parts[-1].endswith("\n```") and text.startswith("```\n"):
+        # one listing continued (over a page break): one fence round both blocks
+        parts[-1] = parts[-1][: -len("\n```")]
+        length -= len("\n```")
+        text = text[len("```\n") :]
     if parts:
         sep = {"break": "\n\n", "line": "\n", "space": " ", "direct": ""}[joins]
         parts.append(sep)

@@ -117,7 +117,8 @@ def test_left_equation_number_big_braces_and_mid(tmp_path: Path) -> None:
     region = Region(id="p0-r0", kind=RegionKind.EQUATION, bbox=box, page_index=0)
     content = PdfMathRecogniser(BackendContext()).recognise([RegionCrop(region, view)])[0]
     assert content is not None
-    assert r"K=\left\{u\in V\mid u\leq\phi_{1}\right\} \tag{1}" in content.text
+    # the full stop the page prints after the formula stays in it (issue 12, point 6)
+    assert r"K=\left\{u\in V\mid u\leq\phi_{1}\right\}. \tag{1}" in content.text
 
 
 def test_bullet_written_as_math_is_stripped_from_a_list_item() -> None:
