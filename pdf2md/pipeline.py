@@ -16,9 +16,11 @@ from pathlib import Path
 
 from pdf2md import __version__
 from pdf2md.backend import AssetSink, BackendContext, DirectoryAssetSink, RegionCrop
+from pdf2md.chunks import ChunkDone, PageChunk, chunk_indices, merged_stats
 from pdf2md.document import assemble_document
 from pdf2md.errors import BackendUnavailable, ConversionTimeout, Pdf2mdError
 from pdf2md.ink import empty_page_warning, has_ink, is_nearly_empty
+from pdf2md.layout_choice import page_layouts
 from pdf2md.ledger import PageSource, ledger_totals, page_source, with_ledgers
 from pdf2md.model import (
     Block,
@@ -28,7 +30,6 @@ from pdf2md.model import (
     PageMethod,
     PageTriage,
     Region,
-    RegionKind,
     Result,
     Status,
 )
@@ -44,33 +45,7 @@ from pdf2md.urls import redact_text
 
 log = logging.getLogger(__name__)
 
-PAGE_BATCH = 8
 MIN_HELPER_PAGES = 4
-
-
-@dataclass(frozen=True)
-class PageChunk:
-    """A share of one document's pages, for a page helper (see :mod:`pdf2md.page_pool`)."""
-
-    path: str
-    password: str | None
-    indices: tuple[int, ...]
-    images_dir: str | None
-    link_prefix: str
-    strict: bool
-    deadline: float | None
-
-
-@dataclass
-class ChunkDone:
-    """What converting a chunk of pages gave, merged into the document's run in page order."""
-
-    pages: list[Page]
-    errors: list[ErrorItem]
-    timings: dict[str, float]
-    sources: dict[int, PageSource]
-    written: list[Path] = field(default_factory=list)
-    stats: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -244,7 +219,7 @@ class Converter:
                 raise
             if result.status == "failed" and sink is not None:
                 sink.discard()
-            stats = _merged_stats([tally.since(self._pool), *helper_stats])
+            stats = merged_stats([tally.since(self._pool), *helper_stats])
             return result.model_copy(update={"stats": stats})
 
     def convert_chunk(self, chunk: PageChunk) -> ChunkDone | None:
@@ -280,18 +255,6 @@ def helper_converter(profile: Profile) -> Converter:
 def convert_chunk(converter: Converter, chunk: PageChunk) -> ChunkDone | None:
     """The work of a page helper."""
     return converter.convert_chunk(chunk)
-
-
-def _merged_stats(parts: Sequence[dict[str, float]]) -> dict[str, float]:
-    """OCR counters of the caller and its helpers: counts add up, the share is the largest."""
-    merged: dict[str, float] = {}
-    for part in parts:
-        for key, value in part.items():
-            if key == "ocr_skipped_share":
-                merged[key] = max(merged.get(key, 0.0), value)
-            else:
-                merged[key] = merged.get(key, 0.0) + value
-    return merged
 
 
 def convert(
@@ -373,7 +336,7 @@ def _convert_open(
     out_pages: list[Page] = []
     if len(indices) < MIN_HELPER_PAGES:
         helpers = None  # starting a helper costs more than it saves
-    chunks = _chunks(indices, helpers.workers if helpers is not None else 1)
+    chunks = chunk_indices(indices, helpers.workers if helpers is not None else 1)
 
     def here(chunk: PageChunk) -> ChunkDone:
         part = run.fresh()
@@ -424,15 +387,6 @@ def _convert_open(
         timings=run.timings,
         ledger=ledger_totals(doc),
     )
-
-
-def _chunks(indices: list[int], workers: int) -> list[tuple[int, ...]]:
-    """Pages in batches of at most :data:`PAGE_BATCH`; smaller where several processes share
-    them, so that each gets a few chunks and none is left with a long tail."""
-    size = (
-        PAGE_BATCH if workers <= 1 else max(1, min(PAGE_BATCH, -(-len(indices) // (2 * workers))))
-    )
-    return [tuple(indices[i : i + size]) for i in range(0, len(indices), size)]
 
 
 def _read_chunk(src: SourceDocument, run: _Run, indices: Sequence[int]) -> list[Page]:
@@ -529,7 +483,7 @@ def _convert_batch(views: list[PageView], run: _Run) -> list[Page]:
     check = _layer_check(run)
     triages = [triage_page(v, mode=run.profile.ocr.mode, check_layer=check) for v in views]
     t = run.tick("triage", t)
-    regions = _layout(views, triages, run)
+    regions = page_layouts(views, triages, run.profile.layout, run.pool, run.record, run.strict)
     t = run.tick("layout", t)
     # OCR pages keep the image layout's order: it was decided on the upright page image,
     # which for a page scanned sideways is not the frame the boxes are stored in
@@ -608,69 +562,3 @@ def _page_method(blocks: Sequence[Block], has_errors: bool, triage: PageTriage) 
     if methods <= {"vlm"}:
         return "model"
     return "mixed"
-
-
-def _layout(views: list[PageView], triages: list[PageTriage], run: _Run) -> list[list[Region]]:
-    """Regions per page: the text-layer layout for trusted pages, the image one for the rest."""
-    settings = run.profile.layout
-    choice: dict[str, list[int]] = {}
-    for i, (view, triage) in enumerate(zip(views, triages)):
-        if triage.needs_ocr:
-            name = settings.scanned_backend
-        elif settings.model_pages == "never" or view.is_rotated:
-            # the layout model reads rotated pages (/Rotate 90) as vertical text: the text
-            # heuristics, which work in display space, do better there
-            name = settings.fallback
-        elif settings.model_pages == "always" or _needs_model(view):
-            name = settings.backend
-        else:
-            name = settings.fallback
-        choice.setdefault(name, []).append(i)
-    result: list[list[Region]] = [[] for _ in views]
-    for name, idx in choice.items():
-        for i, regions in zip(idx, _detect(name, [views[i] for i in idx], run)):
-            result[i] = regions
-    return result
-
-
-def _needs_model(view: PageView) -> bool:
-    """Cheap test: does this text-layer page have structure the heuristics may get wrong?
-
-    Pages with pictures, many vector paths, multiple columns or math fonts go to the model.
-    """
-    from pdf2md.layout.complexity import is_complex_page
-
-    return is_complex_page(view)
-
-
-def _detect(name: str, views: list[PageView], run: _Run) -> list[list[Region]]:
-    fallback = run.profile.layout.fallback
-    try:
-        return run.pool.layout(name).detect(views)
-    except BackendUnavailable as exc:
-        run.record(ErrorItem(stage="layout", backend=name, message=str(exc)))
-    except Exception as exc:  # a backend bug: record it, fall back to the heuristic layout
-        if run.strict:
-            raise
-        log.warning("layout %s failed: %s", name, exc)
-        run.record(
-            ErrorItem(
-                stage="layout",
-                backend=name,
-                page_index=views[0].page_index,
-                message=f"{type(exc).__name__}: {exc}",
-            )
-        )
-    if name != fallback and any(v.lines for v in views):
-        return _detect(fallback, views, run)
-    return [[_whole_page_region(v)] for v in views]
-
-
-def _whole_page_region(view: PageView) -> Region:
-    return Region(
-        id=f"p{view.page_index}-w0",
-        kind=RegionKind.TEXT,
-        bbox=view.bbox,
-        page_index=view.page_index,
-        detector="whole-page",
-    )

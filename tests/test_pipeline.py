@@ -181,7 +181,7 @@ def test_page_failing_in_backend_keeps_other_pages(make_pdf: Callable[..., Path]
 
     progress: list[tuple[int, int]] = []
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("pdf2md.pipeline.PAGE_BATCH", 1)
+        mp.setattr("pdf2md.chunks.PAGE_BATCH", 1)
         result = convert(
             pdf,
             profile=prof,
