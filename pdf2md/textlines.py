@@ -106,3 +106,17 @@ def text_x0(line: TextLine) -> float:
             return x0 + lead * span.bbox.width / len(text) if lead else x0
         x0 = span.bbox.x1  # an all-space span: the text starts after it
     return x0
+
+
+def monospaced_share(lines: Sequence[TextLine]) -> tuple[int, int]:
+    """Characters of the lines in monospaced spans, and in other spans (bare numbers, a
+    listing's line numbers, not counted)."""
+    mono = other = 0
+    for line in lines:
+        for span in line.spans:
+            n = len(span.text.strip())
+            if span.is_mono:
+                mono += n
+            elif not span.text.strip().isdigit():
+                other += n
+    return mono, other

@@ -16,6 +16,7 @@ from pdf2md.math.inline import is_display_math
 from pdf2md.model import BBox, Region, RegionKind
 from pdf2md.patterns import CAPTION_RE, NUMBERED_HEADING_RE
 from pdf2md.source import PageView, TextLine
+from pdf2md.textlines import monospaced_share
 
 _CODE_KINDS = (RegionKind.CODE, RegionKind.TEXT, RegionKind.LIST_ITEM)
 
@@ -110,14 +111,7 @@ def merge_code_runs(regions: Sequence[Region], page: PageView) -> list[Region]:
 def _mono_chars(lines: Sequence[TextLine]) -> int:
     """Monospaced characters of the lines where nearly all their text is monospaced (a
     listing's line numbers aside), else 0."""
-    mono = other = 0
-    for line in lines:
-        for span in line.spans:
-            n = len(span.text.strip())
-            if span.is_mono:
-                mono += n
-            elif not span.text.strip().isdigit():
-                other += n
+    mono, other = monospaced_share(lines)
     return mono if mono and mono >= 0.9 * (mono + other) else 0
 
 

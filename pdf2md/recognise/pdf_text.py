@@ -30,7 +30,7 @@ from pdf2md.recognise.textfmt import (
     styled_paragraph,
 )
 from pdf2md.source import Link, TextLine
-from pdf2md.textlines import attach_bullets, merge_drop_caps, visual_rows
+from pdf2md.textlines import attach_bullets, merge_drop_caps, monospaced_share, visual_rows
 
 VERSION = "1"
 _ENUM_RE = re.compile(r"^\s*\(?(\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})([.)])\s+")
@@ -239,14 +239,7 @@ def _is_line_number(span_text: str) -> bool:
 
 def _looks_like_code(lines: list[TextLine]) -> bool:
     """Mostly monospaced text (line numbers aside) that is not a single inline snippet."""
-    mono = other = 0
-    for line in lines:
-        for span in line.spans:
-            n = len(span.text.strip())
-            if span.is_mono:
-                mono += n
-            elif not _is_line_number(span.text):
-                other += n
+    mono, other = monospaced_share(lines)
     return mono >= 8 and mono >= 0.9 * (mono + other)
 
 
